@@ -1,0 +1,107 @@
+"""Read regrtest results: its --junit-xml report and the module JSON of
+scripts/regrtest_json.py.
+
+A test case that appears more than once (regrtest's -w re-runs a failed
+module and appends the new results) counts with its last outcome, so a test
+that failed once and then passed is "passed", and is also listed as flaky.
+"""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+class Case:
+    __slots__ = ("name", "outcome", "message", "runs")
+
+    def __init__(self, name, outcome, message):
+        self.name = name
+        self.outcome = outcome
+        self.message = message
+        self.runs = [outcome]
+
+    @property
+    def flaky(self):
+        return self.outcome == PASSED and FAILED in self.runs
+
+    @property
+    def module(self):
+        return module_of(self.name)
+
+
+def module_of(name):
+    """'test.test_x.Class.test_y' -> 'test_x'; setUpClass errors name their class
+    in parentheses: 'setUpClass (test.test_x.Class)'."""
+    if "(" in name and name.endswith(")"):
+        name = name[name.rindex("(") + 1:-1]
+    parts = name.split(".")
+    if parts[0] == "test" and len(parts) > 1:
+        return parts[1]
+    return parts[0]
+
+
+def read_cases(path):
+    """Return an ordered dict name -> Case from a junit XML file."""
+    cases = {}
+    root = ET.parse(path).getroot()
+    for elem in root.iter("testcase"):
+        name = elem.get("name", "?")
+        outcome, message = PASSED, ""
+        for child in elem:
+            if child.tag in ("failure", "error"):
+                outcome = FAILED
+                message = (child.get("message") or child.text or "").strip()
+                break
+            if child.tag == "skipped":
+                outcome = SKIPPED
+                message = (child.text or child.get("message") or "").strip()
+        if elem.get("status") == "skipped" and outcome == PASSED:
+            outcome = SKIPPED
+        if name in cases:
+            case = cases[name]
+            case.runs.append(outcome)
+            case.outcome, case.message = outcome, message
+        else:
+            cases[name] = Case(name, outcome, message)
+    return cases
+
+
+def read_modules(path):
+    """Return the module outcome JSON of scripts/regrtest_json.py, or None."""
+    if not path or not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+class Results:
+    """One regrtest run: its test cases and its module outcomes."""
+
+    def __init__(self, xml_path, json_path=None):
+        self.cases = read_cases(xml_path) if xml_path and os.path.exists(xml_path) else {}
+        self.modules = read_modules(json_path) or {}
+
+    def failed_cases(self):
+        return {n: c for n, c in self.cases.items() if c.outcome == FAILED}
+
+    def flaky_cases(self):
+        return {n: c for n, c in self.cases.items() if c.flaky}
+
+    def bad_modules(self):
+        return set(self.modules.get("bad", []))
+
+    def modules_failed_outside_cases(self):
+        """Modules regrtest counts as failed with no failed test case of theirs
+        (a crash, a timeout, an import error, a failure in module setup)."""
+        with_cases = {c.module for c in self.failed_cases().values()}
+        return sorted(self.bad_modules() - with_cases)
+
+    def counts(self):
+        """(passed, failed, skipped): test cases, plus one failure for each
+        module that failed outside its test cases."""
+        n = {PASSED: 0, FAILED: 0, SKIPPED: 0}
+        for case in self.cases.values():
+            n[case.outcome] += 1
+        return n[PASSED], n[FAILED] + len(self.modules_failed_outside_cases()), n[SKIPPED]

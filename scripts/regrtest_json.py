@@ -1,0 +1,49 @@
+"""Run CPython's regrtest and also write its per-module outcome as JSON.
+
+Runs under the interpreter being tested (CPython 3.9's own test package):
+
+    build/patched/python scripts/regrtest_json.py OUT.json [regrtest options and tests]
+
+regrtest's --junit-xml has the test cases but says nothing of a module that
+crashed, timed out or failed outside a test case; this records regrtest's own
+per-module lists, read from its state, not from its printed text.  The exit
+status is regrtest's.
+"""
+
+import json
+import os
+import sys
+
+from test.libregrtest.main import Regrtest
+
+# Regrtest attributes: the module names in each outcome.
+OUTCOMES = ("good", "bad", "skipped", "resource_denieds", "environment_changed",
+            "run_no_tests", "rerun")
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = os.path.abspath(sys.argv[1])
+    sys.argv[1:] = sys.argv[2:]
+    regrtest = Regrtest()
+    status = None
+    try:
+        regrtest.main()
+    except SystemExit as exc:
+        status = exc.code
+        raise
+    finally:
+        report = {name: sorted(getattr(regrtest, name, []) or []) for name in OUTCOMES}
+        report["interrupted"] = bool(getattr(regrtest, "interrupted", False))
+        report["exit_status"] = status
+        report["executable"] = sys.executable
+        tmp = out + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1, sort_keys=True)
+        os.replace(tmp, out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""The project's test command (`make test`).
+
+1. the workbench's own tests (tests/, standard-library unittest);
+2. `make build`, then `make check` (the targeted regrtest selection on the
+   patched build), read from regrtest's junit XML and module JSON.
+
+Prints a count for each step and, as its last line, `N passed, N failed`.
+Exits non-zero when anything failed.
+"""
+
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import junit  # noqa: E402
+import workbench  # noqa: E402
+
+MAKE = os.environ.get("MAKE", "make")
+
+
+def workbench_tests():
+    loader = unittest.TestLoader()
+    suite = loader.discover(os.path.join(workbench.ROOT, "tests"),
+                            top_level_dir=workbench.ROOT)
+    result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    return result.testsRun - failed - skipped, failed, skipped
+
+
+def make(*targets):
+    cmd = [MAKE, "--no-print-directory", "-C", workbench.ROOT] + list(targets)
+    print("+ " + " ".join(cmd), flush=True)
+    return subprocess.call(cmd, stdin=subprocess.DEVNULL)
+
+
+def regrtest_counts(name):
+    """(passed, failed, skipped) of out/NAME.{xml,json}, or None if absent."""
+    xml = os.path.join(workbench.ROOT, "out", name + ".xml")
+    js = os.path.join(workbench.ROOT, "out", name + ".json")
+    if not os.path.exists(xml):
+        return None
+    results = junit.Results(xml, js)
+    for case in results.failed_cases().values():
+        print("FAILED: {}".format(case.name))
+    for module in results.modules_failed_outside_cases():
+        print("FAILED: {} (the module failed outside its test cases)".format(module))
+    for case in results.flaky_cases().values():
+        print("flaky (failed, then passed on re-run): {}".format(case.name))
+    return results.counts()
+
+
+def main():
+    lines = []
+    total_passed = total_failed = 0
+
+    def add(label, passed, failed, skipped=0):
+        nonlocal total_passed, total_failed
+        total_passed += passed
+        total_failed += failed
+        lines.append("{}: {} passed, {} failed, {} skipped".format(label, passed, failed, skipped))
+
+    print("== workbench tests", flush=True)
+    add("workbench", *workbench_tests())
+
+    print("== build", flush=True)
+    if make("build") != 0:
+        add("build", 0, 1)
+    else:
+        print("== check", flush=True)
+        for stale in ("check-patched.xml", "check-patched.json"):
+            path = os.path.join(workbench.ROOT, "out", stale)
+            if os.path.exists(path):
+                os.unlink(path)
+        status = make("check")
+        counts = regrtest_counts("check-patched")
+        if counts is None:
+            add("check", 0, 1)
+        else:
+            passed, failed, skipped = counts
+            if status != 0 and failed == 0:
+                print("make check exited {} with no failed test recorded".format(status))
+                failed = 1
+            add("check", passed, failed, skipped)
+
+    print()
+    for line in lines:
+        print(line)
+    print("{} passed, {} failed".format(total_passed, total_failed))
+    return 1 if total_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

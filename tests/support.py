@@ -1,0 +1,61 @@
+"""Helpers for the workbench tests: temporary folders, fixture tarballs, scripts."""
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPTS = os.path.join(ROOT, "scripts")
+sys.path.insert(0, SCRIPTS)
+
+
+def make_tarball(path, top, files):
+    """Write a .tar.xz holding `top`/name for each name -> text in `files`."""
+    with tarfile.open(path, "w:xz") as tar:
+        for name, text in sorted(files.items()):
+            data = text.encode()
+            info = tarfile.TarInfo("{}/{}".format(top, name))
+            info.size = len(data)
+            info.mtime = 1600000000
+            tar.addfile(info, io.BytesIO(data))
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def write(path, text, mode=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def run_script(name, *args, env=None, cwd=None):
+    """Run scripts/NAME with the current Python; return the CompletedProcess."""
+    full_env = dict(os.environ)
+    full_env.pop("CPYTHON_TARBALL", None)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, os.path.join(SCRIPTS, name)] + list(args),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=full_env, cwd=cwd,
+                          stdin=subprocess.DEVNULL)
+
+
+class TempDirTest(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="wbtest.")
+        self.tmp = self._tmp.name
+        self.addCleanup(self._tmp.cleanup)
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, *parts)

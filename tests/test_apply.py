@@ -1,0 +1,174 @@
+"""scripts/apply.py on a tiny fixture tree and series (not CPython)."""
+
+import os
+import shutil
+import textwrap
+import unittest
+
+from tests.support import ROOT, TempDirTest, make_tarball, read, run_script, write
+
+ORIGINAL = {
+    "hello.c": "".join("line {}\n".format(i) for i in range(1, 41)),
+    "README": "fixture\n",
+}
+
+
+def patch(path, old_line, new_line, at):
+    """A unified diff that changes line `at` (1-based) of a file, 3 lines context."""
+    lines = ORIGINAL[path].splitlines()
+    start = max(at - 3, 1)
+    end = min(at + 3, len(lines))
+    body = []
+    for n in range(start, end + 1):
+        text = lines[n - 1]
+        if n == at:
+            assert text == old_line, (text, old_line)
+            body += ["-" + old_line, "+" + new_line]
+        else:
+            body.append(" " + text)
+    count = end - start + 1
+    return textwrap.dedent("""\
+        Description: change line {at} of {path}
+        Author: test
+        Forwarded: not-needed
+
+        --- a/{path}
+        +++ b/{path}
+        @@ -{start},{count} +{start},{count} @@
+        """).format(at=at, path=path, start=start, count=count) + "\n".join(body) + "\n"
+
+
+class ApplyTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        if shutil.which("quilt") is None:
+            self.skipTest("quilt is not installed (make deps)")
+        self.tarball = self.path("fixture-1.0.tar.xz")
+        make_tarball(self.tarball, "fixture-1.0", ORIGINAL)
+        self.patches = self.path("patches")
+        self.tree = self.path("src", "tree")
+        self.write_patch("baseline/01-a.patch", patch("hello.c", "line 5", "line five", 5))
+        self.write_patch("proposed/01-b.patch", patch("hello.c", "line 20", "line twenty", 20))
+        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "line 35!", 35))
+        self.write_series("baseline/01-a.patch", "proposed/01-b.patch", "proposed/02-c.patch")
+
+    def write_patch(self, name, text):
+        write(os.path.join(self.patches, name), text)
+
+    def write_series(self, *names):
+        write(os.path.join(self.patches, "series"),
+              "# baseline\n" + "\n".join(names) + "\n")
+
+    def apply(self, *args):
+        return run_script("apply.py", "--tree", self.tree, "--tarball", self.tarball,
+                          "--patches", self.patches,
+                          "--quiltrc", os.path.join(ROOT, "quiltrc"), *args)
+
+    def applied(self):
+        path = os.path.join(self.tree, ".pc", "applied-patches")
+        return read(path).split() if os.path.exists(path) else []
+
+    def hello(self):
+        return read(os.path.join(self.tree, "hello.c"))
+
+    def test_whole_series(self):
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch",
+                                          "proposed/02-c.patch"])
+        self.assertIn("line five\n", self.hello())
+        self.assertIn("line 35!\n", self.hello())
+        self.assertTrue(os.path.islink(os.path.join(self.tree, "patches")))
+        # nothing half-made is left beside the tree
+        self.assertEqual(os.listdir(os.path.dirname(self.tree)), ["tree"])
+
+    def test_idempotent(self):
+        self.assertEqual(self.apply().returncode, 0)
+        hello = os.path.join(self.tree, "hello.c")
+        os.utime(hello, (1000000000, 1000000000))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("nothing to do", proc.stdout)
+        self.assertNotIn("applied ", proc.stdout)
+        self.assertEqual(os.stat(hello).st_mtime, 1000000000)  # untouched
+
+    def test_baseline_part_only(self):
+        proc = self.apply("--part", "baseline")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(self.applied(), ["baseline/01-a.patch"])
+        self.assertNotIn("line twenty", self.hello())
+        # then the rest, incrementally
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("applied baseline/01-a.patch", proc.stdout)
+        self.assertEqual(len(self.applied()), 3)
+
+    def test_patch_that_does_not_apply_is_named(self):
+        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "x", 35)
+                         .replace("-line 35", "-line 99"))
+        proc = self.apply()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("patch proposed/02-c.patch does not apply", proc.stdout)
+        self.assertIn("left at proposed/01-b.patch", proc.stdout)
+        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch"])
+        self.assertIn("line twenty", self.hello())
+
+    def test_offset_is_refused(self):
+        text = patch("hello.c", "line 20", "line twenty", 20).replace("@@ -17,7 +17,7 @@",
+                                                                        "@@ -15,7 +15,7 @@")
+        self.write_patch("proposed/01-b.patch", text)
+        proc = self.apply()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("proposed/01-b.patch applies only with offset", proc.stdout)
+        self.assertEqual(self.applied(), ["baseline/01-a.patch"])
+        self.assertNotIn("line twenty", self.hello())
+
+    def test_changed_patch_is_pushed_again(self):
+        self.assertEqual(self.apply().returncode, 0)
+        self.write_patch("proposed/01-b.patch", patch("hello.c", "line 20", "line 20?", 20))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("baseline/01-a.patch (changed", proc.stdout)
+        self.assertIn("popped proposed/01-b.patch", proc.stdout)
+        self.assertIn("line 20?\n", self.hello())
+        self.assertNotIn("line twenty", self.hello())
+        self.assertEqual(len(self.applied()), 3)
+
+    def test_unrefreshed_changes_are_not_lost(self):
+        self.assertEqual(self.apply().returncode, 0)
+        hello = os.path.join(self.tree, "hello.c")
+        write(hello, self.hello().replace("line 36\n", "line 36, edited by hand\n"))
+        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "line 35?", 35))
+        proc = self.apply()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("changes that are not in proposed/02-c.patch", proc.stdout)
+        self.assertIn("edited by hand", self.hello())
+        self.assertEqual(len(self.applied()), 3)
+
+    def test_removed_patch_is_popped(self):
+        self.assertEqual(self.apply().returncode, 0)
+        self.write_series("baseline/01-a.patch", "proposed/01-b.patch")
+        os.unlink(os.path.join(self.patches, "proposed/02-c.patch"))
+        # quilt needs the patch file to pop it: keep it until popped
+        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "line 35!", 35))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch"])
+        self.assertNotIn("line 35!", self.hello())
+
+    def test_pop(self):
+        self.assertEqual(self.apply().returncode, 0)
+        proc = self.apply("--pop")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(self.applied(), [])
+        self.assertEqual(self.hello(), ORIGINAL["hello.c"])
+
+    def test_series_out_of_order_refused(self):
+        self.write_series("proposed/01-b.patch", "baseline/01-a.patch")
+        proc = self.apply()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("the baseline part must come first", proc.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,221 @@
+"""scripts/fetch.py: verification, the order of the sources, failures."""
+
+import os
+import textwrap
+import unittest
+
+from tests.support import TempDirTest, make_tarball, read, run_script, write
+
+import fetch
+
+# A stand-in for apt-get: `update` succeeds; `source --download-only SRC=VER`
+# copies $STUB_ORIG (if set) into the current folder as the orig tarball, and
+# every call is logged to $STUB_LOG.
+STUB_APT = textwrap.dedent("""\
+    #!/bin/sh
+    echo "$*" >> "$STUB_LOG"
+    for a in "$@"; do last=$a; done
+    case " $* " in
+        *" update "*) echo "Get:1 stub InRelease"; exit 0 ;;
+        *" source "*)
+            [ -n "${STUB_ORIG:-}" ] || { echo "E: Unable to find a source package"; exit 100; }
+            cp "$STUB_ORIG" ./"$STUB_ORIG_NAME"; echo "Get:2 stub (tar)"; exit 0 ;;
+    esac
+    exit 1
+    """)
+
+
+class FetchTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.good = self.path("upstream", "Foo-1.0.tar.xz")
+        os.makedirs(os.path.dirname(self.good))
+        self.sha = make_tarball(self.good, "Foo-1.0", {"README": "good\n"})
+        self.bad = self.path("upstream", "bad.tar.xz")
+        self.bad_sha = make_tarball(self.bad, "Foo-1.0", {"README": "evil\n"})
+        self.cache = self.path("cache")
+        self.log = self.path("apt.log")
+        write(self.path("apt-get"), STUB_APT, 0o755)
+        write(self.path("apt", "sources.list"),
+              "deb http://mirror.invalid/debian stable main\n")
+        self.write_conf("file://" + self.good)
+
+    def write_conf(self, url):
+        write(self.path("base.conf"), textwrap.dedent("""\
+            BASE_VERSION = 1.0
+            BASE_TARBALL = Foo-1.0.tar.xz
+            BASE_SHA256 = {}
+            BASE_URL = {}
+            DEBIAN_SOURCE = foo
+            DEBIAN_VERSION = 1.0-1
+            DEBIAN_SUITE = stable
+            DEBIAN_COMPONENT = main
+            """.format(self.sha, url)))
+
+    def fetch(self, *args, debian_orig=None):
+        env = {"STUB_LOG": self.log, "STUB_ORIG_NAME": "foo_1.0.orig.tar.xz",
+               "STUB_ORIG": debian_orig or ""}
+        return run_script("fetch.py", "--conf", self.path("base.conf"),
+                          "--cache", self.cache, "--apt-etc", self.path("apt"),
+                          "--apt-get", self.path("apt-get"), "--timeout", "2",
+                          *args, env=env)
+
+    def cached(self):
+        return os.path.join(self.cache, "Foo-1.0.tar.xz")
+
+    def apt_calls(self):
+        return read(self.log).splitlines() if os.path.exists(self.log) else []
+
+    def assertCachedGood(self):
+        self.assertTrue(os.path.exists(self.cached()))
+        self.assertEqual(fetch.workbench.sha256_file(self.cached()), self.sha)
+        leftovers = [n for n in os.listdir(self.cache) if n != "Foo-1.0.tar.xz"]
+        self.assertEqual(leftovers, [])
+
+    # -- the order of the sources ------------------------------------------------
+
+    def test_url_used_when_cache_empty(self):
+        proc = self.fetch()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("from the upstream URL", proc.stdout)
+        self.assertCachedGood()
+        self.assertEqual(self.apt_calls(), [])  # Debian not tried
+
+    def test_cache_used_first(self):
+        self.assertEqual(self.fetch().returncode, 0)
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        proc = self.fetch()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("from the download cache", proc.stdout)
+        self.assertEqual(self.apt_calls(), [])
+
+    def test_debian_after_url_fails(self):
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        proc = self.fetch(debian_orig=self.good)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("upstream URL failed", proc.stdout)
+        self.assertIn("from the Debian source package", proc.stdout)
+        self.assertCachedGood()
+        calls = self.apt_calls()
+        self.assertEqual(len(calls), 2, calls)
+        self.assertIn("update", calls[0])
+        self.assertIn("source --download-only foo=1.0-1", calls[1])
+        # apt worked in a private state folder, gone afterwards.
+        self.assertIn("Dir::State::Lists=" + self.cache, calls[0])
+
+    def test_user_tarball_is_the_only_source(self):
+        proc = self.fetch("--tarball", self.good)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("from the CPYTHON_TARBALL", proc.stdout)
+        self.assertCachedGood()
+
+    def test_user_tarball_from_environment(self):
+        env_good = self.path("mine.tar.xz")
+        with open(self.good, "rb") as src, open(env_good, "wb") as dst:
+            dst.write(src.read())
+        proc = run_script("fetch.py", "--conf", self.path("base.conf"), "--cache",
+                          self.cache, env={"CPYTHON_TARBALL": env_good})
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("CPYTHON_TARBALL " + env_good, proc.stdout)
+
+    # -- verification ----------------------------------------------------------------
+
+    def test_mismatch_refused_and_download_removed(self):
+        self.write_conf("file://" + self.bad)
+        proc = self.fetch()   # the Debian stub has nothing either
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(self.sha, proc.stdout)
+        self.assertIn(self.bad_sha, proc.stdout)
+        self.assertIn("removed", proc.stdout)
+        self.assertEqual(os.listdir(self.cache), [])
+
+    def test_debian_mismatch_removed(self):
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        proc = self.fetch(debian_orig=self.bad)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(self.bad_sha, proc.stdout)
+        self.assertEqual(os.listdir(self.cache), [])
+
+    def test_corrupt_cache_removed_then_refetched(self):
+        os.makedirs(self.cache)
+        with open(self.bad, "rb") as src, open(self.cached(), "wb") as dst:
+            dst.write(src.read())
+        proc = self.fetch()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("download cache failed", proc.stdout)
+        self.assertIn("from the upstream URL", proc.stdout)
+        self.assertCachedGood()
+
+    def test_user_bad_tarball_refused_and_kept(self):
+        proc = self.fetch("--tarball", self.bad, debian_orig=self.good)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("CPYTHON_TARBALL refused", proc.stdout)
+        self.assertIn(self.bad_sha, proc.stdout)
+        self.assertTrue(os.path.exists(self.bad))          # kept
+        self.assertFalse(os.path.exists(self.cached()))    # not replaced
+        self.assertEqual(self.apt_calls(), [])             # no other source
+
+    def test_user_missing_tarball_refused(self):
+        proc = self.fetch("--tarball", self.path("missing.tar.xz"))
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("no such file", proc.stdout)
+
+    def test_every_source_fails_one_line_each(self):
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        proc = self.fetch()
+        self.assertNotEqual(proc.returncode, 0)
+        lines = proc.stdout.splitlines()
+        tried = [l for l in lines if l.startswith("  ") and ":" in l]
+        labels = [l.strip().split(":")[0] for l in tried]
+        self.assertEqual(labels, ["download cache", "upstream URL", "Debian source package"])
+        self.assertIn("Unable to find a source package", proc.stdout)
+        self.assertFalse(os.path.exists(self.cached()))
+
+
+class MirrorTest(TempDirTest):
+    def test_one_line_and_deb822(self):
+        write(self.path("sources.list"), textwrap.dedent("""\
+            # a comment
+            deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://a.invalid/debian bookworm main
+            deb http://a.invalid/debian-security bookworm-security main
+            deb http://c.invalid/debian/ bookworm main contrib
+            """))
+        write(self.path("sources.list.d", "debian.sources"), textwrap.dedent("""\
+            Types: deb
+            URIs: http://b.invalid/debian
+            Suites: bookworm bookworm-updates
+            Components: main
+            Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+            Types: deb
+            URIs: http://b.invalid/debian-security
+            Suites: bookworm-security
+            Components: main
+
+            Types: deb
+            URIs: http://d.invalid/debian
+            Suites: bookworm
+            Components: main
+            Enabled: no
+            """))
+        write(self.path("sources.list.d", "other.sources"), textwrap.dedent("""\
+            Types: deb
+            URIs: https://vendor.invalid/apt
+            Suites: stable
+            Components: main
+            Signed-By: /usr/share/keyrings/vendor.gpg
+            """))
+        write(self.path("sources.list.d", "x.list.disabled"), "deb http://e.invalid/debian bookworm main\n")
+        got = fetch.debian_mirrors(self.tmp)
+        self.assertEqual([u for u, _ in got], ["http://a.invalid/debian",
+                                               "http://c.invalid/debian",
+                                               "http://b.invalid/debian"])
+        self.assertEqual(got[0][1], "/usr/share/keyrings/debian-archive-keyring.gpg")
+        self.assertEqual(got[1][1], "")
+
+    def test_none(self):
+        self.assertEqual(fetch.debian_mirrors(self.tmp), [])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,107 @@
+"""The repository's own series, patches and pinned base agree with each other."""
+
+import os
+import re
+import subprocess
+import unittest
+import urllib.parse
+
+from tests.support import ROOT
+
+import workbench
+
+PATCHES = os.path.join(ROOT, "patches")
+
+
+class SeriesTest(unittest.TestCase):
+    def setUp(self):
+        self.series = workbench.read_series(PATCHES)
+
+    def test_series_and_files_agree(self):
+        on_disk = set()
+        for dirpath, _, files in os.walk(PATCHES):
+            for name in files:
+                if name != "series":
+                    on_disk.add(os.path.relpath(os.path.join(dirpath, name), PATCHES))
+        self.assertEqual(sorted(on_disk), sorted(self.series))
+        self.assertEqual(len(set(self.series)), len(self.series), "a patch is listed twice")
+
+    def test_parts_in_order(self):
+        parts = workbench.series_parts(self.series)
+        self.assertTrue(parts["baseline"], "the baseline part is empty")
+
+    def test_dep3_headers(self):
+        for name in self.series:
+            with self.subTest(patch=name):
+                fields = workbench.read_dep3(os.path.join(PATCHES, name))
+                for field in ("Description", "Author", "Forwarded"):
+                    self.assertTrue(fields.get(field), "no {}: field".format(field))
+                subject = fields["Description"].splitlines()[0]
+                self.assertLessEqual(len(subject), 80, "the subject line is too long")
+                if name.startswith("baseline/"):
+                    self.assertEqual(fields["Forwarded"], "not-needed")
+                else:
+                    self.assertNotEqual(fields["Forwarded"], "not-needed")
+                    self.assertTrue(fields["Description"].count("\n") >= 2,
+                                    "a proposed patch needs a body in its Description")
+
+    def test_patches_are_quilt_refreshed(self):
+        """a/ b/ paths, no timestamps, no Index: lines: what `quilt refresh` with
+        the project's quiltrc writes."""
+        for name in self.series:
+            with self.subTest(patch=name):
+                with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
+                    text = f.read()
+                self.assertNotIn("\nIndex: ", text)
+                for line in re.findall(r"^(?:---|\+\+\+) .*$", text, re.M):
+                    self.assertRegex(line, r"^(--- (a/|/dev/null)|\+\+\+ (b/|/dev/null))\S*$")
+
+    def test_proposed_patches_have_news(self):
+        for name in workbench.series_parts(self.series)["proposed"]:
+            with self.subTest(patch=name):
+                with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
+                    text = f.read()
+                self.assertRegex(
+                    text, r"\n\+\+\+ b/Misc/NEWS\.d/next/[^/]+/"
+                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.bpo-\d+\.[\w-]{6}\.rst\n")
+                self.assertRegex(text, r"\n\+\+\+ b/Lib/test/", "no regression test")
+
+
+class BaseConfTest(unittest.TestCase):
+    def test_every_fact(self):
+        conf = workbench.read_conf()
+        for key in ("BASE_VERSION", "BASE_TARBALL", "BASE_SHA256", "BASE_URL",
+                    "DEBIAN_SOURCE", "DEBIAN_VERSION", "DEBIAN_SUITE"):
+            self.assertTrue(conf.get(key), key)
+        self.assertRegex(conf["BASE_SHA256"], r"^[0-9a-f]{64}$")
+        self.assertIn(conf["BASE_VERSION"], conf["BASE_TARBALL"])
+        self.assertTrue(conf["BASE_URL"].endswith("/" + conf["BASE_TARBALL"]))
+
+    def test_facts_stated_once(self):
+        """No tracked file but base.conf names the checksum or the tarball, and
+        none names a host of this machine's Debian mirrors."""
+        import fetch
+        conf = workbench.read_conf()
+        hosts = {urllib.parse.urlsplit(uri).hostname for uri, _ in fetch.debian_mirrors()}
+        try:
+            files = subprocess.run(["git", "ls-files"], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, universal_newlines=True,
+                                   check=True).stdout.split()
+        except (OSError, subprocess.CalledProcessError):
+            self.skipTest("not a git checkout")
+        for path in files:
+            full = os.path.join(ROOT, path)
+            if not os.path.isfile(full):
+                continue
+            with open(full, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            with self.subTest(path=path):
+                for host in hosts:
+                    self.assertFalse(host and host in text, "names the mirror " + host)
+                if path == "base.conf" or path.endswith(".md") or path.startswith("patches/"):
+                    continue
+                for key in ("BASE_SHA256", "BASE_TARBALL"):
+                    self.assertFalse(conf[key] in text, "states {} again".format(key))
+
+if __name__ == "__main__":
+    unittest.main()
