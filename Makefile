@@ -32,8 +32,13 @@ CHECK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile \
 # regrtest options shared by every run here.
 REGRTEST := -j$(JOBS) --timeout=1200
 
+# The modules the series touches, for the reference-leak run.
+REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
+
 .PHONY: all deps fetch apply unapply baseline-apply build baseline regrtest \
-	regrtest-baseline check check-baseline test test-workbench clean distclean
+	regrtest-baseline check check-baseline test test-workbench compare export \
+	patchcheck check-series refleaks bench bench-tracing bench-channels \
+	bench-build clean distclean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -81,6 +86,40 @@ test-workbench:
 
 test: deps
 	@$(PYTHON) scripts/run_tests.py
+
+# -- review tooling -------------------------------------------------------------
+
+compare: build baseline
+	@$(PYTHON) scripts/compare.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY) \
+		--out $(OUT)/compare$(VARIANT) -- $(REGRTEST) $(TESTOPTS) $(TESTS)
+
+export: apply
+	@$(PYTHON) scripts/export.py --tarball $(TARBALL) --out $(OUT)/export \
+		--compare-tree src/patched
+
+patchcheck: export build
+	@$(PATCHED_PY) scripts/run_patchcheck.py $(OUT)/export/repo
+
+check-series: fetch
+	@$(PYTHON) scripts/check_series.py --tarball $(TARBALL) --jobs $(JOBS) \
+		--python $(PYTHON) -- $(TESTOPTS) $(CHECK_TESTS)
+
+refleaks:
+	@$(MAKE) --no-print-directory build DEBUG=1
+	$(call run_regrtest,build/patched-debug/python,refleaks,-R 3:3 $(TESTOPTS) $(REFLEAK_TESTS))
+
+# -- benchmarks: they print figures, they assert nothing ------------------------
+
+bench: bench-tracing bench-channels
+
+bench-tracing: build baseline
+	@$(PYTHON) scripts/bench_tracing.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY)
+
+bench-channels: build
+	@$(PYTHON) scripts/bench_channels.py --python $(PATCHED_PY)
+
+bench-build: fetch
+	@PYTHON=$(PYTHON) sh scripts/bench_build.sh $(TARBALL) $(JOBS)
 
 clean:
 	rm -rf build $(OUT)

@@ -198,6 +198,8 @@ def main(argv=None):
     parser.add_argument("--part", default=workbench.PARTS[-1],
                         help="push the series up to the end of this part "
                              "(default: %(default)s, i.e. the whole series)")
+    parser.add_argument("--upto", metavar="PATCH",
+                        help="push the series up to and including PATCH instead")
     parser.add_argument("--pop", action="store_true", help="pop every patch instead")
     parser.add_argument("--patches", default=workbench.PATCHES)
     parser.add_argument("--quiltrc", default=os.path.join(workbench.ROOT, "quiltrc"))
@@ -212,7 +214,13 @@ def main(argv=None):
                 log("popped " + tree.pop_one())
             log("{}: no patch applied".format(args.tree))
             return 0
-        wanted = workbench.patches_upto(workbench.read_series(args.patches), args.part)
+        series = workbench.read_series(args.patches)
+        if args.upto:
+            if args.upto not in series:
+                raise workbench.WorkbenchError("{} is not in the series".format(args.upto))
+            wanted = series[:series.index(args.upto) + 1]
+        else:
+            wanted = workbench.patches_upto(series, args.part)
         if not os.path.isdir(args.tree):
             if not args.tarball:
                 raise workbench.WorkbenchError("{}: no tree and no --tarball".format(args.tree))

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Build speed, measured side by side in one run, in a scratch folder:
+#   bare   ./configure && make -jJOBS of the unpacked tarball (no ccache, in tree)
+#   cold   the workbench's build of a fresh tree with an empty ccache
+#   no-op  the same `make build` again, nothing changed
+#   warm   tree and build removed, then made again with the warm ccache
+# Each printed as seconds and as a ratio to bare.
+#
+#   bench_build.sh TARBALL JOBS [SCRATCH]
+set -eu
+tarball=$1 jobs=$2
+here=$(cd "$(dirname "$0")" && pwd)
+scratch=${3:-$(mktemp -d "${TMPDIR:-/tmp}/bench-build.XXXXXX")}
+trap 'rm -rf "$scratch"' EXIT
+python=${PYTHON:-python3}
+
+if ! command -v ccache >/dev/null 2>&1; then
+    echo "bench-build: ccache is not installed (make deps)" >&2
+    exit 1
+fi
+now() { date +%s.%N; }
+elapsed() { "$python" -c "print($2 - $1)"; }
+quiet() { "$@" >"$scratch/log" 2>&1 || { tail -20 "$scratch/log" >&2; exit 1; }; }
+
+mkdir -p "$scratch/bare"
+t0=$(now)
+tar -x -f "$tarball" -C "$scratch/bare" --strip-components=1
+quiet sh -c "cd '$scratch/bare' && ./configure -q && make -j$jobs"
+bare=$(elapsed "$t0" "$(now)")
+
+export CCACHE_DIR="$scratch/ccache"
+build_fresh() {
+    rm -rf "$scratch/src" "$scratch/build"
+    quiet "$python" "$here/apply.py" --tree "$scratch/src" --tarball "$tarball"
+    quiet sh "$here/build.sh" "$scratch/src" "$scratch/build" "$jobs"
+}
+t0=$(now); build_fresh; cold=$(elapsed "$t0" "$(now)")
+t0=$(now); quiet "$python" "$here/apply.py" --tree "$scratch/src" --tarball "$tarball"
+quiet sh "$here/build.sh" "$scratch/src" "$scratch/build" "$jobs"; noop=$(elapsed "$t0" "$(now)")
+t0=$(now); build_fresh; warm=$(elapsed "$t0" "$(now)")
+
+"$python" - "$bare" "$cold" "$noop" "$warm" <<'EOF'
+import sys
+bare, cold, noop, warm = map(float, sys.argv[1:])
+print("{:34} {:>8} {:>8}".format("build", "seconds", "x bare"))
+for label, t in (("bare ./configure && make", bare),
+                 ("cold (fresh tree, empty ccache)", cold),
+                 ("no-op make build", noop),
+                 ("warm ccache rebuild (fresh tree)", warm)):
+    print("{:34} {:8.1f} {:8.2f}".format(label, t, t / bare))
+EOF

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Export the proposed patches as git commits and mails for upstream review.
+
+  export.py --tarball cache/<BASE_TARBALL> --out out/export [--compare-tree src/patched]
+
+Makes OUT/repo, a git repository holding the base tree with the baseline part
+applied as one commit, and one commit per proposed patch: subject in CPython's
+style ("bpo-NNNNN: ..." where the patch has a bpo), body, author and date from
+the DEP-3 header.  Writes `git format-patch` mails to OUT/*.patch, then checks
+the round trip: `git am` of those mails onto a fresh clone of the baseline
+commit must give the very tree of the export's last commit, and that tree must
+match --compare-tree (the quilt-patched source tree) file for file.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workbench  # noqa: E402
+
+PROG = "export"
+BRANCH = "series"
+BASE_REF = "refs/tags/baseline"
+# What the workbench itself adds to a quilt tree; not part of the sources.
+TREE_EXTRAS = {".pc", "patches", ".workbench-pushed"}
+
+
+def git(repo, *args, env=None, input=None):
+    full_env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=repo,
+                    GIT_AUTHOR_NAME="multi-core Python workbench",
+                    GIT_AUTHOR_EMAIL="", GIT_COMMITTER_NAME="multi-core Python workbench",
+                    GIT_COMMITTER_EMAIL="")
+    full_env.update(env or {})
+    proc = subprocess.run(["git", "-c", "core.autocrlf=false", "-c", "user.useConfigOnly=false",
+                           "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=" + BRANCH]
+                          + list(args), cwd=repo, env=full_env, input=input,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        raise workbench.WorkbenchError("`git {}` failed in {}: {}".format(
+            " ".join(args[:3]), repo, (proc.stderr or proc.stdout).strip()))
+    return proc.stdout
+
+
+def split_author(text):
+    """'Name <mail>' -> (name, mail); 'Name' -> (name, '')."""
+    m = re.match(r"^(.*?)\s*<([^>]*)>\s*$", text)
+    return (m.group(1), m.group(2)) if m else (text.strip(), "")
+
+
+def commit_message(fields, name):
+    """Subject and body of a commit from a patch's DEP-3 fields."""
+    desc = fields.get("Description") or fields.get("Subject")
+    if not desc:
+        raise workbench.WorkbenchError("{}: no DEP-3 Description".format(name))
+    lines = desc.splitlines()
+    subject, body = lines[0].strip(), "\n".join(lines[1:]).strip("\n")
+    bug = fields.get("Bug", "")
+    m = re.search(r"bugs\.python\.org/issue(\d+)", bug)
+    if m and not subject.startswith("bpo-"):
+        subject = "bpo-{}: {}".format(m.group(1), subject)
+    message = subject + "\n"
+    if body:
+        message += "\n" + body + "\n"
+    return message
+
+
+def commit_env(fields):
+    name, mail = split_author(fields.get("Author") or fields.get("From") or "unknown")
+    env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": mail}
+    date = fields.get("Last-Update")
+    if date:
+        stamp = "{}T00:00:00+0000".format(date)
+        env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+    return env
+
+
+def apply_patch(tree, patch_path, name):
+    """Apply a patch as quilt would (no fuzz, no offset check here: apply.py
+    does that); git apply is exact about context."""
+    proc = subprocess.run(["git", "apply", "--index", "--whitespace=nowarn", patch_path],
+                          cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        raise workbench.WorkbenchError("{} does not apply to the export repository: {}"
+                                       .format(name, proc.stdout.strip()))
+
+
+def build_repo(repo, tarball, patches, names):
+    parts = workbench.series_parts(names)
+    if os.path.exists(repo):
+        shutil.rmtree(repo)
+    os.makedirs(repo)
+    subprocess.run(["tar", "-x", "-f", tarball, "-C", repo, "--strip-components=1"],
+                   check=True)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A", "-f")
+    git(repo, "commit", "-q", "-m", "Base: the release tarball " + os.path.basename(tarball),
+        env={"GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
+             "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000"})
+    for name in parts["baseline"]:
+        apply_patch(repo, os.path.join(patches, name), name)
+    git(repo, "commit", "-q", "--amend", "-m",
+        "Baseline: {} with the baseline part of the series\n\n{}\n".format(
+            os.path.basename(tarball), "\n".join("  " + n for n in parts["baseline"])),
+        env={"GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
+             "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000"})
+    git(repo, "tag", "-f", "baseline")
+    for name in parts["proposed"]:
+        path = os.path.join(patches, name)
+        fields = workbench.read_dep3(path)
+        apply_patch(repo, path, name)
+        git(repo, "commit", "-q", "-F", "-", input=commit_message(fields, name),
+            env=commit_env(fields))
+    return parts["proposed"]
+
+
+def format_patches(repo, out):
+    for old in os.listdir(out):
+        if old.endswith(".patch"):
+            os.unlink(os.path.join(out, old))
+    mails = git(repo, "format-patch", "--no-signature", "--zero-commit",
+                "-o", os.path.abspath(out), "baseline..HEAD").split()
+    return mails
+
+
+def round_trip(repo, mails):
+    """git am the mails onto a fresh clone of the baseline; compare the trees."""
+    tmp = tempfile.mkdtemp(prefix="export-am.")
+    try:
+        clone = os.path.join(tmp, "clone")
+        git(tmp, "clone", "-q", "--no-checkout", repo, clone)
+        git(clone, "checkout", "-q", "-b", "am", "baseline")
+        if mails:
+            git(clone, "am", "-q", "--keep-cr", *mails)
+        got = git(clone, "rev-parse", "HEAD^{tree}").strip()
+        want = git(repo, "rev-parse", "HEAD^{tree}").strip()
+        if got != want:
+            diff = git(clone, "diff", "--stat", "HEAD", git(repo, "rev-parse", "HEAD").strip())
+            raise workbench.WorkbenchError(
+                "round trip failed: git am of the mails gives tree {}, the export has {}\n{}"
+                .format(got, want, diff))
+        return got
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def compare_tree(repo, tree):
+    """The export's working tree must equal the quilt tree, file for file."""
+    proc = subprocess.run(["diff", "-r", "-q", "--no-dereference"]
+                          + ["--exclude=" + e for e in sorted(TREE_EXTRAS | {".git"})]
+                          + [tree, repo], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        raise workbench.WorkbenchError(
+            "the export differs from the quilt tree {}:\n{}".format(tree, proc.stdout.strip()))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tarball", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--patches", default=workbench.PATCHES)
+    parser.add_argument("--compare-tree", help="a tree with the whole series applied by quilt")
+    args = parser.parse_args(argv)
+    try:
+        names = workbench.read_series(args.patches)
+        os.makedirs(args.out, exist_ok=True)
+        repo = os.path.join(args.out, "repo")
+        proposed = build_repo(repo, args.tarball, args.patches, names)
+        mails = format_patches(repo, args.out)
+        tree = round_trip(repo, mails)
+        if args.compare_tree:
+            if os.path.exists(os.path.join(args.compare_tree, ".pc")):
+                applied = open(os.path.join(args.compare_tree, ".pc", "applied-patches")).read().split()
+            else:
+                applied = []
+            if applied != names:
+                raise workbench.WorkbenchError(
+                    "{} is not at the end of the series (run `make apply`)".format(args.compare_tree))
+            compare_tree(repo, args.compare_tree)
+    except workbench.WorkbenchError as exc:
+        workbench.die(PROG, exc)
+    print("{}: {} proposed commit(s) on tag baseline in {}".format(PROG, len(proposed), repo))
+    for mail in mails:
+        print("  " + os.path.relpath(mail))
+    print("{}: round trip OK: git am of the mails reproduces tree {}{}".format(
+        PROG, tree[:12], " and matches " + args.compare_tree if args.compare_tree else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Run the base's own Tools/scripts/patchcheck.py on each commit of the export.
+
+Runs under a built CPython of the base (patchcheck needs its version):
+
+    build/patched/python scripts/run_patchcheck.py out/export/repo
+
+patchcheck.py (what CPython's `make patchcheck` runs) takes its source folder
+from sysconfig, i.e. from the interpreter's own build; here it is pointed at
+the export repository instead.  For each proposed commit it sees a pull request
+against its parent: branch `review` at the commit, `origin/<major.minor>` at
+the parent.  What patchcheck fixes in place (Python or C whitespace) is a
+finding: it is shown as a diff and the run fails.  Its other questions (NEWS
+entry, docs, ACKS) are printed for the reader; a commit that touches code but
+adds no NEWS entry fails too.
+"""
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+
+
+def git(repo, *args):
+    return subprocess.run(["git"] + list(args), cwd=repo, check=True,
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    repo = os.path.abspath(sys.argv[1])
+    sys.path.insert(0, os.path.join(repo, "Tools", "scripts"))
+    import patchcheck
+
+    patchcheck.SRCDIR = repo
+    base_branch = "{0.major}.{0.minor}".format(sys.version_info)
+    commits = git(repo, "rev-list", "--reverse", "baseline..series").split()
+    if not commits:
+        print("patchcheck: no proposed commit to check")
+        return 0
+    failed = 0
+    try:
+        for commit in commits:
+            subject = git(repo, "log", "-1", "--format=%s", commit).strip()
+            print("== {} {}".format(commit[:12], subject), flush=True)
+            git(repo, "checkout", "-q", "-B", "review", commit)
+            git(repo, "update-ref", "refs/remotes/origin/" + base_branch, commit + "^")
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                patchcheck.main()
+            text = out.getvalue()
+            print(text, end="")
+            fixed = git(repo, "diff")
+            if fixed:
+                print("patchcheck changed files (whitespace): fix this in the patch:")
+                print(fixed)
+                failed += 1
+                git(repo, "checkout", "-q", "--", ".")
+            files = git(repo, "diff", "--name-only", commit + "^", commit).split()
+            code = [f for f in files if f.endswith((".c", ".h", ".py"))]
+            news = [f for f in files if f.startswith("Misc/NEWS.d/next/")]
+            if code and not news:
+                print("no NEWS entry in Misc/NEWS.d/next/ for a change to code")
+                failed += 1
+    finally:
+        git(repo, "checkout", "-q", "series")
+    print("patchcheck: {} commit(s) checked, {} with findings to fix".format(len(commits), failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

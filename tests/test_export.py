@@ -1,0 +1,127 @@
+"""scripts/export.py: commits, mails and the git am round trip, on a fixture."""
+
+import os
+import shutil
+import subprocess
+import textwrap
+import unittest
+
+from tests.support import ROOT, TempDirTest, make_tarball, read, run_script, write
+
+FILES = {"a.c": "int a;\n", "b.py": "b = 1\n", "README": "fixture\n"}
+
+BASELINE = textwrap.dedent("""\
+    Description: baseline: drop b
+    Author: test
+    Forwarded: not-needed
+
+    --- a/b.py
+    +++ b/b.py
+    @@ -1 +1 @@
+    -b = 1
+    +b = 0
+    """)
+
+PROPOSED_1 = textwrap.dedent("""\
+    Description: Add c to a.c
+     Body of the first change,
+     on two lines.
+     .
+     A second paragraph.
+    Author: Ada Lovelace <ada@example.org>
+    Forwarded: no
+    Bug: https://bugs.python.org/issue12345
+    Last-Update: 2026-11-25
+
+    --- a/a.c
+    +++ b/a.c
+    @@ -1 +1,2 @@
+     int a;
+    +int c;
+    """)
+
+PROPOSED_2 = textwrap.dedent("""\
+    Description: bpo-777: Add a news file
+     Why it matters.
+    Author: multi-core Python workbench
+    Forwarded: no
+
+    --- /dev/null
+    +++ b/NEWS.rst
+    @@ -0,0 +1 @@
+    +Added c.
+    """)
+
+
+def git(repo, *args):
+    return subprocess.run(["git"] + list(args), cwd=repo, check=True,
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout
+
+
+class ExportTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        if shutil.which("git") is None or shutil.which("quilt") is None:
+            self.skipTest("needs git and quilt")
+        self.tarball = self.path("fix-1.0.tar.xz")
+        make_tarball(self.tarball, "fix-1.0", FILES)
+        self.patches = self.path("patches")
+        write(os.path.join(self.patches, "baseline", "01.patch"), BASELINE)
+        write(os.path.join(self.patches, "proposed", "01.patch"), PROPOSED_1)
+        write(os.path.join(self.patches, "proposed", "02.patch"), PROPOSED_2)
+        write(os.path.join(self.patches, "series"),
+              "baseline/01.patch\nproposed/01.patch\nproposed/02.patch\n")
+        self.out = self.path("out")
+        self.tree = self.path("tree")
+
+    def quilt_tree(self):
+        proc = run_script("apply.py", "--tree", self.tree, "--tarball", self.tarball,
+                          "--patches", self.patches, "--quiltrc", os.path.join(ROOT, "quiltrc"))
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+    def export(self):
+        return run_script("export.py", "--tarball", self.tarball, "--out", self.out,
+                          "--patches", self.patches, "--compare-tree", self.tree)
+
+    def test_commits_mails_round_trip(self):
+        self.quilt_tree()
+        proc = self.export()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("round trip OK", proc.stdout)
+        repo = os.path.join(self.out, "repo")
+        log = git(repo, "log", "--format=%an <%ae>|%ad|%B%x00", "--date=short",
+                  "baseline..HEAD").split("\x00")
+        first = [e.strip() for e in log if "Add c to a.c" in e][0]
+        self.assertEqual(first, "Ada Lovelace <ada@example.org>|2026-11-25|"
+                                "bpo-12345: Add c to a.c\n\nBody of the first change,\n"
+                                "on two lines.\n\nA second paragraph.")
+        subjects = git(repo, "log", "--format=%s", "--reverse", "baseline..HEAD").split("\n")
+        self.assertEqual(subjects[:2], ["bpo-12345: Add c to a.c", "bpo-777: Add a news file"])
+        # the baseline is one commit holding the baseline part
+        self.assertEqual(git(repo, "rev-list", "--count", "baseline").strip(), "1")
+        self.assertEqual(git(repo, "show", "baseline:b.py"), "b = 0\n")
+        mails = sorted(n for n in os.listdir(self.out) if n.endswith(".patch"))
+        self.assertEqual(len(mails), 2)
+        self.assertIn("Subject: [PATCH 1/2] bpo-12345: Add c to a.c",
+                      read(os.path.join(self.out, mails[0])))
+
+    def test_tree_mismatch_is_reported(self):
+        self.quilt_tree()
+        write(os.path.join(self.tree, "a.c"), "int a;\nint c;\nint stray;\n")
+        proc = self.export()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("differs from the quilt tree", proc.stdout)
+        self.assertIn("a.c", proc.stdout)
+
+    def test_tree_not_at_end_of_series(self):
+        proc = run_script("apply.py", "--tree", self.tree, "--tarball", self.tarball,
+                          "--patches", self.patches, "--quiltrc", os.path.join(ROOT, "quiltrc"),
+                          "--part", "baseline")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        proc = self.export()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("not at the end of the series", proc.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
