@@ -97,6 +97,11 @@ class Tree:
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=os.path.basename(self.tree) + ".unpacking.",
                                dir=parent)
+        # mkdtemp makes the folder private (0700); a source tree is not: tests
+        # run interpreters as other users (test_subprocess's test_user).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
         try:
             proc = subprocess.run(["tar", "-x", "-f", tarball, "-C", tmp,
                                    "--strip-components=1"],

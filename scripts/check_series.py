@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prove that every step of the series builds and passes the targeted tests.
 
-  check_series.py --tarball cache/<BASE_TARBALL> --jobs N -- TEST [TEST...]
+  check_series.py --tarball cache/<BASE_TARBALL> --jobs N -- [REGRTEST OPTIONS] TEST...
 
 For the baseline part and then each prefix of the proposed part, in order:
 push the series up to that patch in src/series (incrementally: only the new
@@ -34,9 +34,10 @@ def main(argv=None):
     parser.add_argument("--jobs", default="2")
     parser.add_argument("--python", default=sys.executable,
                         help="the Python that runs the workbench scripts")
-    parser.add_argument("tests", nargs=argparse.REMAINDER)
+    parser.add_argument("regrtest", nargs=argparse.REMAINDER,
+                        help="regrtest options and tests, after --")
     args = parser.parse_args(argv)
-    tests = [t for t in args.tests if t != "--"]
+    regrtest = [t for t in args.regrtest if t != "--"]
     parts = workbench.series_parts(workbench.read_series())
     steps = parts["baseline"][-1:] + parts["proposed"]
     os.makedirs(OUT, exist_ok=True)
@@ -53,8 +54,8 @@ def main(argv=None):
         if ok:
             tag = "step{}".format(i + 1)
             ok = step([os.path.join(BUILD, "python"), os.path.join(HERE, "regrtest_json.py"),
-                       os.path.join(OUT, tag + ".json"), "-j" + args.jobs, "--timeout=1200",
-                       "--junit-xml", os.path.join(OUT, tag + ".xml")] + tests)
+                       os.path.join(OUT, tag + ".json"),
+                       "--junit-xml", os.path.join(OUT, tag + ".xml")] + regrtest)
             what = "fails a test"
         results.append((label, "ok" if ok else what))
         if not ok:

@@ -35,7 +35,6 @@ def run_side(python, out, side, regrtest_args):
     cmd = [python, os.path.join(HERE, "regrtest_json.py"),
            os.path.join(out, side + ".json"), "-w",
            "--junit-xml", os.path.join(out, side + ".xml")] + regrtest_args
-    print("+ " + " ".join(cmd), flush=True)
     return subprocess.call(cmd, stdin=subprocess.DEVNULL)
 
 
@@ -150,6 +149,9 @@ def main(argv=None):
             run_side(python, args.out, side, regrtest_args)
     comparison = Comparison(load(args.out, "baseline"), load(args.out, "patched"))
     text = comparison.report()
+    if regrtest_args:
+        # Say what ran, left-out tests included (scripts/known_hangs.py).
+        text = "regrtest options: {}\n\n{}".format(" ".join(regrtest_args), text)
     with open(os.path.join(args.out, "report.txt"), "w", encoding="utf-8") as f:
         f.write(text)
     with open(os.path.join(args.out, "report.json"), "w", encoding="utf-8") as f:

@@ -27,6 +27,7 @@ def main():
         return 2
     out = os.path.abspath(sys.argv[1])
     sys.argv[1:] = sys.argv[2:]
+    print("+ {} -m test {}".format(sys.executable, " ".join(sys.argv[1:])), flush=True)
     regrtest = Regrtest()
     status = None
     try:

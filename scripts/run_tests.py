@@ -3,7 +3,10 @@
 
 1. the workbench's own tests (tests/, standard-library unittest);
 2. `make build`, then `make check` (the targeted regrtest selection on the
-   patched build), read from regrtest's junit XML and module JSON.
+   patched build), read from regrtest's junit XML and module JSON;
+3. with COMPARE=1 in the environment (`make test COMPARE=1`, what CI runs):
+   `make compare` on the whole suite, where a failure is a test that fails
+   only on patched.
 
 Prints a count for each step and, as its last line, `N passed, N failed`.
 Exits non-zero when anything failed.
@@ -15,6 +18,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compare  # noqa: E402
 import junit  # noqa: E402
 import workbench  # noqa: E402
 
@@ -53,6 +57,23 @@ def regrtest_counts(name):
     return results.counts()
 
 
+def compare_counts(status):
+    """(passed, failed, skipped) of `make compare`: the patched run's test
+    cases, failed being what fails only on patched."""
+    out = os.path.join(workbench.ROOT, "out", "compare")
+    try:
+        comparison = compare.Comparison(compare.load(out, "baseline"), compare.load(out, "patched"))
+    except SystemExit as exc:  # a report is missing
+        print(exc)
+        return 0, 1, 0
+    passed, _, skipped = comparison.patched.counts()
+    failed = comparison.regressions
+    if status != 0 and failed == 0:
+        print("make compare exited {} with no regression recorded".format(status))
+        failed = 1
+    return passed, failed, skipped
+
+
 def main():
     lines = []
     total_passed = total_failed = 0
@@ -85,6 +106,10 @@ def main():
                 print("make check exited {} with no failed test recorded".format(status))
                 failed = 1
             add("check", passed, failed, skipped)
+
+        if os.environ.get("COMPARE") == "1":
+            print("== compare (the whole regrtest suite, baseline vs patched)", flush=True)
+            add("compare", *compare_counts(make("compare")))
 
     print()
     for line in lines:

@@ -81,6 +81,8 @@ class ApplyTest(TempDirTest):
         self.assertTrue(os.path.islink(os.path.join(self.tree, "patches")))
         # nothing half-made is left beside the tree
         self.assertEqual(os.listdir(os.path.dirname(self.tree)), ["tree"])
+        # the tree is readable by others, like the tarball's own folders
+        self.assertEqual(os.stat(self.tree).st_mode & 0o055, 0o055)
 
     def test_idempotent(self):
         self.assertEqual(self.apply().returncode, 0)
