@@ -97,9 +97,8 @@ compare: build baseline
 	@$(PYTHON) scripts/compare.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY) \
 		--out $(OUT)/compare$(VARIANT) -- $(REGRTEST) $(TESTOPTS) $(TESTS)
 
-export: apply
-	@$(PYTHON) scripts/export.py --tarball $(TARBALL) --out $(OUT)/export \
-		--compare-tree src/patched
+export: fetch
+	@$(PYTHON) scripts/export.py --tarball $(TARBALL) --out $(OUT)/export
 
 patchcheck: export build
 	@$(PATCHED_PY) scripts/run_patchcheck.py $(OUT)/export/repo

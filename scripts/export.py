@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export the proposed patches as git commits and mails for upstream review.
 
-  export.py --tarball cache/<BASE_TARBALL> --out out/export [--compare-tree src/patched]
+  export.py --tarball cache/<BASE_TARBALL> --out out/export
 
 Makes OUT/repo, a git repository holding the base tree with the baseline part
 applied as one commit, and one commit per proposed patch: subject in CPython's
@@ -9,7 +9,7 @@ style ("bpo-NNNNN: ..." where the patch has a bpo), body, author and date from
 the DEP-3 header.  Writes `git format-patch` mails to OUT/*.patch, then checks
 the round trip: `git am` of those mails onto a fresh clone of the baseline
 commit must give the very tree of the export's last commit, and that tree must
-match --compare-tree (the quilt-patched source tree) file for file.
+match, file for file, a fresh tree made by quilt from the series.
 """
 
 import argparse
@@ -24,8 +24,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import workbench  # noqa: E402
 
 PROG = "export"
+HERE = os.path.dirname(os.path.abspath(__file__))
 BRANCH = "series"
-BASE_REF = "refs/tags/baseline"
+FIXED_DATE = "2000-01-01"   # for commits with no date of their own
 # What the workbench itself adds to a quilt tree; not part of the sources.
 TREE_EXTRAS = {".pc", "patches", ".workbench-pushed"}
 
@@ -73,10 +74,9 @@ def commit_message(fields, name):
 def commit_env(fields):
     name, mail = split_author(fields.get("Author") or fields.get("From") or "unknown")
     env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": mail}
-    date = fields.get("Last-Update")
-    if date:
-        stamp = "{}T00:00:00+0000".format(date)
-        env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+    # Dates from the header, so that the same series exports to the same commits.
+    stamp = "{}T00:00:00+0000".format(fields.get("Last-Update") or FIXED_DATE)
+    env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
     return env
 
 
@@ -101,15 +101,13 @@ def build_repo(repo, tarball, patches, names):
     git(repo, "init", "-q")
     git(repo, "add", "-A", "-f")
     git(repo, "commit", "-q", "-m", "Base: the release tarball " + os.path.basename(tarball),
-        env={"GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
-             "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000"})
+        env=commit_env({"Author": "multi-core Python workbench"}))
     for name in parts["baseline"]:
         apply_patch(repo, os.path.join(patches, name), name)
     git(repo, "commit", "-q", "--amend", "-m",
         "Baseline: {} with the baseline part of the series\n\n{}\n".format(
             os.path.basename(tarball), "\n".join("  " + n for n in parts["baseline"])),
-        env={"GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
-             "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000"})
+        env=commit_env({"Author": "multi-core Python workbench"}))
     git(repo, "tag", "-f", "baseline")
     for name in parts["proposed"]:
         path = os.path.join(patches, name)
@@ -134,7 +132,7 @@ def round_trip(repo, mails):
     tmp = tempfile.mkdtemp(prefix="export-am.")
     try:
         clone = os.path.join(tmp, "clone")
-        git(tmp, "clone", "-q", "--no-checkout", repo, clone)
+        git(tmp, "clone", "-q", "--no-checkout", os.path.abspath(repo), clone)
         git(clone, "checkout", "-q", "-b", "am", "baseline")
         if mails:
             git(clone, "am", "-q", "--keep-cr", *mails)
@@ -150,15 +148,28 @@ def round_trip(repo, mails):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def compare_tree(repo, tree):
-    """The export's working tree must equal the quilt tree, file for file."""
-    proc = subprocess.run(["diff", "-r", "-q", "--no-dereference"]
-                          + ["--exclude=" + e for e in sorted(TREE_EXTRAS | {".git"})]
-                          + [tree, repo], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
-    if proc.returncode != 0:
-        raise workbench.WorkbenchError(
-            "the export differs from the quilt tree {}:\n{}".format(tree, proc.stdout.strip()))
+def quilt_tree_matches(repo, tarball, patches, names):
+    """The export's working tree must equal, file for file, a fresh tree with
+    the whole series pushed by quilt (scripts/apply.py)."""
+    tmp = tempfile.mkdtemp(prefix="export-quilt.")
+    try:
+        tree = os.path.join(tmp, "tree")
+        proc = subprocess.run([sys.executable, os.path.join(HERE, "apply.py"), "--tree", tree,
+                               "--tarball", os.path.abspath(tarball), "--patches", patches],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True)
+        if proc.returncode != 0:
+            raise workbench.WorkbenchError("quilt could not apply the series:\n" + proc.stdout)
+        proc = subprocess.run(["diff", "-r", "-q", "--no-dereference"]
+                              + ["--exclude=" + e for e in sorted(TREE_EXTRAS | {".git"})]
+                              + [tree, repo], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True)
+        if proc.returncode != 0:
+            raise workbench.WorkbenchError(
+                "the export differs from the tree quilt makes of the series:\n{}".format(
+                    proc.stdout.strip().replace(tree, "<quilt tree>")))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main(argv=None):
@@ -166,7 +177,6 @@ def main(argv=None):
     parser.add_argument("--tarball", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--patches", default=workbench.PATCHES)
-    parser.add_argument("--compare-tree", help="a tree with the whole series applied by quilt")
     args = parser.parse_args(argv)
     try:
         names = workbench.read_series(args.patches)
@@ -175,22 +185,14 @@ def main(argv=None):
         proposed = build_repo(repo, args.tarball, args.patches, names)
         mails = format_patches(repo, args.out)
         tree = round_trip(repo, mails)
-        if args.compare_tree:
-            if os.path.exists(os.path.join(args.compare_tree, ".pc")):
-                applied = open(os.path.join(args.compare_tree, ".pc", "applied-patches")).read().split()
-            else:
-                applied = []
-            if applied != names:
-                raise workbench.WorkbenchError(
-                    "{} is not at the end of the series (run `make apply`)".format(args.compare_tree))
-            compare_tree(repo, args.compare_tree)
+        quilt_tree_matches(repo, args.tarball, args.patches, names)
     except workbench.WorkbenchError as exc:
         workbench.die(PROG, exc)
     print("{}: {} proposed commit(s) on tag baseline in {}".format(PROG, len(proposed), repo))
     for mail in mails:
         print("  " + os.path.relpath(mail))
-    print("{}: round trip OK: git am of the mails reproduces tree {}{}".format(
-        PROG, tree[:12], " and matches " + args.compare_tree if args.compare_tree else ""))
+    print("{}: round trip OK: git am of the mails onto the baseline gives tree {}, "
+          "the same files as the quilt series".format(PROG, tree[:12]))
     return 0
 
 
