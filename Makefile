@@ -22,10 +22,16 @@ OUT := out
 VARIANT := $(if $(DEBUG),-debug)$(if $(ASAN),-asan)
 CONFIGURE_OPTS := $(if $(DEBUG),--with-pydebug) \
 	$(if $(ASAN),--with-address-sanitizer --with-undefined-behavior-sanitizer)
+# Each variant builds in its own source tree (in place, as CPython's own tests
+# expect); build/NAME is a link to src/NAME.
+PATCHED_TREE := src/patched$(VARIANT)
+BASELINE_TREE := src/baseline$(VARIANT)
 PATCHED_BUILD := build/patched$(VARIANT)
 BASELINE_BUILD := build/baseline$(VARIANT)
-PATCHED_PY := $(PATCHED_BUILD)/python
-BASELINE_PY := $(BASELINE_BUILD)/python
+# Tests run the interpreter by its real path: test_embed compares the paths
+# that Programs/_testembed computes with those of the running interpreter.
+PATCHED_PY := $(PATCHED_TREE)/python
+BASELINE_PY := $(BASELINE_TREE)/python
 
 # The targeted tests of what the series touches.
 CHECK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile \
@@ -42,7 +48,7 @@ REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
 .PHONY: all deps fetch apply unapply baseline-apply build baseline regrtest \
 	regrtest-baseline check check-baseline test test-workbench compare export \
 	patchcheck check-series refleaks bench bench-tracing bench-channels \
-	bench-build clean distclean
+	bench-build fix-headers clean distclean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -54,19 +60,24 @@ fetch:
 	@$(PYTHON) scripts/fetch.py --cache $(CACHE)
 
 apply: fetch
-	@$(PYTHON) scripts/apply.py --tree src/patched --tarball $(TARBALL)
+	@$(PYTHON) scripts/apply.py --tree $(PATCHED_TREE) --tarball $(TARBALL)
 
 unapply:
-	@$(PYTHON) scripts/apply.py --tree src/patched --pop
+	@$(PYTHON) scripts/apply.py --tree $(PATCHED_TREE) --pop
+
+# After `quilt refresh` of a patch that adds or changes a file whose name has
+# spaces (Misc/NEWS.d/next/Core and Builtins/...): put back the TAB patch needs.
+fix-headers:
+	@$(PYTHON) scripts/patch_headers.py --fix $(addprefix patches/,$(shell sed -e 's/#.*//' patches/series))
 
 baseline-apply: fetch
-	@$(PYTHON) scripts/apply.py --tree src/baseline --tarball $(TARBALL) --part baseline
+	@$(PYTHON) scripts/apply.py --tree $(BASELINE_TREE) --tarball $(TARBALL) --part baseline
 
 build: apply
-	@sh scripts/build.sh src/patched $(PATCHED_BUILD) $(JOBS) $(CONFIGURE_OPTS)
+	@sh scripts/build.sh $(PATCHED_TREE) $(PATCHED_BUILD) $(JOBS) $(CONFIGURE_OPTS)
 
 baseline: baseline-apply
-	@sh scripts/build.sh src/baseline $(BASELINE_BUILD) $(JOBS) $(CONFIGURE_OPTS)
+	@sh scripts/build.sh $(BASELINE_TREE) $(BASELINE_BUILD) $(JOBS) $(CONFIGURE_OPTS)
 
 # Each run leaves regrtest's junit XML and module JSON in out/NAME.{xml,json}.
 run_regrtest = @mkdir -p $(OUT) && \
@@ -109,7 +120,7 @@ check-series: fetch
 
 refleaks:
 	@$(MAKE) --no-print-directory build DEBUG=1
-	$(call run_regrtest,build/patched-debug/python,refleaks,-R 3:3 $(TESTOPTS) $(REFLEAK_TESTS))
+	$(call run_regrtest,src/patched-debug/python,refleaks,-R 3:3 $(TESTOPTS) $(REFLEAK_TESTS))
 
 # -- benchmarks: they print figures, they assert nothing ------------------------
 
@@ -125,7 +136,8 @@ bench-build: fetch
 	@PYTHON=$(PYTHON) sh scripts/bench_build.sh $(TARBALL) $(JOBS)
 
 clean:
+	@for t in src/*/; do [ ! -f "$$t/Makefile" ] || $(MAKE) -s -C "$$t" clean; done
 	rm -rf build $(OUT)
 
-distclean: clean
-	rm -rf src $(CACHE)
+distclean:
+	rm -rf build $(OUT) src $(CACHE)

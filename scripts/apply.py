@@ -14,6 +14,7 @@ and the tree is left at the last patch that applied cleanly.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import patch_headers  # noqa: E402
 import workbench  # noqa: E402
 
 PROG = "apply"
@@ -145,6 +147,24 @@ class Tree:
                 os.utime(path)
         return top
 
+    @contextlib.contextmanager
+    def series_of_applied(self, applied):
+        """quilt refuses to pop when the applied patches are no longer the
+        start of the series (a patch was inserted below them, reordered or
+        removed).  It reads .pc/series before patches/series, so while
+        popping, that file lists the applied patches as they were pushed."""
+        series = workbench.read_series(self.patches)
+        if series[:len(applied)] == applied:
+            yield
+            return
+        path = os.path.join(self.tree, ".pc", "series")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("".join(name + "\n" for name in applied))
+        try:
+            yield
+        finally:
+            os.unlink(path)
+
     def matches_pushed_copy(self, name):
         copy = self.pushed_copy(name)
         if not os.path.exists(copy):
@@ -161,8 +181,9 @@ class Tree:
         while (keep < len(applied) and keep < len(wanted)
                and applied[keep] == wanted[keep] and self.unchanged(applied[keep])):
             keep += 1
-        while len(self.applied()) > keep:
-            log("popped {} (changed, or no longer wanted)".format(self.pop_one()))
+        with self.series_of_applied(applied):
+            while len(self.applied()) > keep:
+                log("popped {} (changed, or no longer wanted)".format(self.pop_one()))
         for name in wanted[keep:]:
             self.push(name)
         if keep == len(wanted):
@@ -171,6 +192,14 @@ class Tree:
             log("{}: now at {}".format(self.tree, wanted[-1] if wanted else "no patch"))
 
     def push(self, name):
+        with open(os.path.join(self.patches, name), encoding="utf-8") as f:
+            unterminated = patch_headers.unterminated(f.read())
+        if unterminated:
+            # patch would cut the name at its first space and make a wrong file.
+            raise workbench.WorkbenchError(
+                "patch {} names a file with spaces and no TAB after it (quilt refresh "
+                "drops it): run `make fix-headers`.\n{}".format(
+                    name, indent("\n".join(unterminated))))
         proc = self.quilt("push", "--fuzz=0", check=False)
         applied = self.applied()
         top = applied[-1] if applied else None

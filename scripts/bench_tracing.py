@@ -42,6 +42,8 @@ import time
 
 # Worker side: runs inside the interpreter being measured. ################
 
+# The best of many short runs: on a busy machine, some of them run
+# undisturbed.
 LOOP_ITERATIONS = 20000
 LOOP_RUNS = 200
 

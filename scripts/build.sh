@@ -1,28 +1,28 @@
 #!/bin/sh
-# Configure (when needed) and build a CPython source tree out of tree.
+# Configure (when needed) and build a CPython source tree in place, and point
+# the build link at it.
 #
-#   build.sh SRC BUILD JOBS [configure options...]
+#   build.sh TREE LINK JOBS [configure options...]
 #
-# configure runs when BUILD has no Makefile, when the options (or the compiler)
-# differ from those it was configured with, or when SRC/configure is newer.
-# A configure that fails leaves no Makefile behind, so the next run starts
-# again; make itself is incremental.  ccache is used when it is installed.
+# The build is in the tree, as in a CPython checkout: 3.9's test_embed looks
+# for Programs/_testembed beside its own sources and skips itself otherwise.
+# LINK (e.g. build/patched) becomes a symlink to TREE, so the interpreter is
+# at LINK/python.  configure runs when TREE has no Makefile, when the options
+# (or the compiler) differ from those it was configured with, or when
+# configure is newer than the Makefile.  A configure that fails leaves no
+# Makefile behind, so the next run starts again; make itself is incremental.
+# ccache is used when it is installed.
 set -eu
 
 if [ $# -lt 3 ]; then
-    echo "usage: build.sh SRC BUILD JOBS [configure options...]" >&2
+    echo "usage: build.sh TREE LINK JOBS [configure options...]" >&2
     exit 2
 fi
-src=$1 build=$2 jobs=$3
+tree=$1 link=$2 jobs=$3
 shift 3
 
-if [ ! -x "$src/configure" ]; then
-    echo "build: $src/configure not found: run \`make apply\` first" >&2
-    exit 1
-fi
-src_abs=$(cd "$src" && pwd)
-if [ -f "$src_abs/Makefile" ] || [ -f "$src_abs/pyconfig.h" ]; then
-    echo "build: $src was configured in place; out-of-tree builds need it clean (make distclean there, or remove the tree)" >&2
+if [ ! -x "$tree/configure" ]; then
+    echo "build: $tree/configure not found: run \`make apply\` first" >&2
     exit 1
 fi
 
@@ -31,32 +31,44 @@ if [ -z "${CC:-}" ] && command -v ccache >/dev/null 2>&1; then
     cc="ccache gcc"
 fi
 want="CC=$cc $*"
-stamp=$build/.workbench-configure
+stamp=$tree/.workbench-configure
 
-mkdir -p "$build"
-if [ ! -f "$build/Makefile" ] || [ ! -f "$stamp" ] \
-        || [ "$(cat "$stamp")" != "$want" ] || [ "$src/configure" -nt "$build/Makefile" ]; then
-    echo "build: configuring $build ($want)"
+if [ ! -f "$tree/Makefile" ] || [ ! -f "$stamp" ] \
+        || [ "$(cat "$stamp")" != "$want" ] || [ "$tree/configure" -nt "$tree/Makefile" ]; then
+    echo "build: configuring $tree ($want)"
     rm -f "$stamp"
-    if ! (cd "$build" && "$src_abs/configure" -q CC="$cc" "$@"); then
-        rm -f "$build/Makefile" "$build/config.status"
-        echo "build: configure failed for $build (options: $want); see $build/config.log" >&2
+    if [ -f "$tree/Makefile" ]; then
+        # Other options: start from a clean tree, as configure expects.
+        make -C "$tree" -s distclean >/dev/null 2>&1 || true
+    fi
+    if ! (cd "$tree" && ./configure -q CC="$cc" "$@"); then
+        rm -f "$tree/Makefile" "$tree/config.status"
+        echo "build: configure failed for $tree (options: $want); see $tree/config.log" >&2
         exit 1
     fi
     printf '%s\n' "$want" > "$stamp"
 fi
 
-echo "build: make -j$jobs in $build"
-if ! make -C "$build" -j"$jobs" >"$build/.workbench-make.log" 2>&1; then
-    tail -n 30 "$build/.workbench-make.log" >&2
-    echo "build: make failed in $build; full log: $build/.workbench-make.log" >&2
+log=$tree/.workbench-make.log
+echo "build: make -j$jobs in $tree"
+if ! make -C "$tree" -j"$jobs" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "build: make failed in $tree; full log: $log" >&2
     exit 1
 fi
 # What make would not say: the extension modules setup.py could not build.
-sed -n '/^Python build finished/,/^$/p; /^Failed to build these modules:/,/^$/p' \
-    "$build/.workbench-make.log"
-if [ ! -x "$build/python" ]; then
-    echo "build: make finished but $build/python is missing" >&2
+sed -n '/^The necessary bits to build these optional modules were not found:/,/^To find/p;
+        /^Failed to build these modules:/,/^$/p' "$log"
+if [ ! -x "$tree/python" ]; then
+    echo "build: make finished but $tree/python is missing" >&2
     exit 1
 fi
-echo "build: $build/python ready"
+
+# The link, relative so that the checkout can move.
+mkdir -p "$(dirname "$link")"
+if [ -e "$link" ] && [ ! -L "$link" ]; then
+    echo "build: replacing the folder $link (an out-of-tree build of an older workbench) by a link"
+    rm -rf "$link"
+fi
+ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$tree")" "$link"
+echo "build: $link/python ready"

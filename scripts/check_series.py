@@ -5,7 +5,8 @@
 
 For the baseline part and then each prefix of the proposed part, in order:
 push the series up to that patch in src/series (incrementally: only the new
-patch is pushed), rebuild build/series (incrementally), and run the tests.
+patch is pushed), rebuild it in place (incrementally; build/series links to
+it), and run the tests.
 Stops at, and names, the first patch that breaks the build or a test.
 """
 
@@ -53,7 +54,7 @@ def main(argv=None):
             what = "breaks the build"
         if ok:
             tag = "step{}".format(i + 1)
-            ok = step([os.path.join(BUILD, "python"), os.path.join(HERE, "regrtest_json.py"),
+            ok = step([os.path.join(TREE, "python"), os.path.join(HERE, "regrtest_json.py"),
                        os.path.join(OUT, tag + ".json"),
                        "--junit-xml", os.path.join(OUT, tag + ".xml")] + regrtest)
             what = "fails a test"

@@ -158,12 +158,44 @@ class ApplyTest(TempDirTest):
         self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch"])
         self.assertNotIn("line 35!", self.hello())
 
+    def test_patch_inserted_below_applied_ones(self):
+        self.write_series("baseline/01-a.patch", "proposed/02-c.patch")
+        self.assertEqual(self.apply().returncode, 0)
+        self.write_series("baseline/01-a.patch", "proposed/01-b.patch", "proposed/02-c.patch")
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("popped proposed/02-c.patch", proc.stdout)
+        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch",
+                                          "proposed/02-c.patch"])
+        self.assertFalse(os.path.exists(os.path.join(self.tree, ".pc", "series")))
+
     def test_pop(self):
         self.assertEqual(self.apply().returncode, 0)
         proc = self.apply("--pop")
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertEqual(self.applied(), [])
         self.assertEqual(self.hello(), ORIGINAL["hello.c"])
+
+    def test_name_with_space_needs_a_tab(self):
+        text = textwrap.dedent("""\
+            Description: add a file in a folder with spaces
+            Author: test
+            Forwarded: no
+
+            --- /dev/null
+            +++ b/Core and Builtins/new.rst
+            @@ -0,0 +1 @@
+            +news
+            """)
+        self.write_patch("proposed/02-c.patch", text)
+        proc = self.apply()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("proposed/02-c.patch names a file with spaces", proc.stdout)
+        self.assertFalse(os.path.exists(os.path.join(self.tree, "Core")))
+        self.write_patch("proposed/02-c.patch", text.replace("new.rst\n", "new.rst\t\n"))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(read(os.path.join(self.tree, "Core and Builtins", "new.rst")), "news\n")
 
     def test_series_out_of_order_refused(self):
         self.write_series("proposed/01-b.patch", "baseline/01-a.patch")

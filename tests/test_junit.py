@@ -71,6 +71,19 @@ class JunitTest(TempDirTest):
         results = junit.Results(self.xml, self.path("none.json"))
         self.assertEqual(results.counts(), (2, 2, 1))
 
+    def test_undotted_name_takes_its_suites_module(self):
+        write(self.xml, textwrap.dedent("""\
+            <testsuites><testsuite>
+              <testcase name="test.test_x.T.test_a"/>
+              <testcase name="118"><failure message="boom">tb</failure></testcase>
+            </testsuite></testsuites>
+            """))
+        write(self.json, json.dumps({"bad": ["test_x"]}))
+        results = junit.Results(self.xml, self.json)
+        self.assertEqual(junit.read_cases(self.xml)["118"].module, "test_x")
+        self.assertEqual(results.modules_failed_outside_cases(), [])
+        self.assertEqual(results.counts(), (1, 1, 0))
+
     def test_module_of(self):
         self.assertEqual(junit.module_of("test.test_x.A.test_y"), "test_x")
         self.assertEqual(junit.module_of("test.test_email.test_utils.T.t"), "test_email")

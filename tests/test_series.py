@@ -54,7 +54,15 @@ class SeriesTest(unittest.TestCase):
                     text = f.read()
                 self.assertNotIn("\nIndex: ", text)
                 for line in re.findall(r"^(?:---|\+\+\+) .*$", text, re.M):
-                    self.assertRegex(line, r"^(--- (a/|/dev/null)|\+\+\+ (b/|/dev/null))\S*$")
+                    self.assertRegex(line, r"^(--- (a/|/dev/null)|\+\+\+ (b/|/dev/null))[^\t]*\t?$")
+
+    def test_names_with_spaces_end_with_a_tab(self):
+        import patch_headers
+        for name in self.series:
+            with self.subTest(patch=name):
+                with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
+                    self.assertEqual(patch_headers.unterminated(f.read()), [],
+                                     "run `make fix-headers`")
 
     def test_proposed_patches_have_news(self):
         for name in workbench.series_parts(self.series)["proposed"]:
@@ -63,7 +71,7 @@ class SeriesTest(unittest.TestCase):
                     text = f.read()
                 self.assertRegex(
                     text, r"\n\+\+\+ b/Misc/NEWS\.d/next/[^/]+/"
-                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.bpo-\d+\.[\w-]{6}\.rst\n")
+                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.bpo-\d+\.[\w-]{6}\.rst\t?\n")
                 self.assertRegex(text, r"\n\+\+\+ b/Lib/test/", "no regression test")
 
 
