@@ -4,8 +4,10 @@
 # As root it runs apt-get itself; otherwise through sudo.
 set -eu
 
-# The tools, then the -dev packages CPython 3.9's extension modules need.
-PACKAGES="python3 gcc libc6-dev make autoconf quilt gdb pkg-config xz-utils tar ccache
+# The tools (git for `make export`, ca-certificates for the upstream URL), then
+# the -dev packages CPython 3.9's extension modules need.
+PACKAGES="python3 gcc libc6-dev make autoconf quilt patch gdb pkg-config xz-utils tar ccache
+git ca-certificates
 libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
 libreadline-dev libncurses-dev libgdbm-dev libgdbm-compat-dev uuid-dev"
 
