@@ -47,5 +47,5 @@ for label, t in (("bare ./configure && make", bare),
                  ("cold (fresh tree, empty ccache)", cold),
                  ("no-op make build", noop),
                  ("warm ccache rebuild (fresh tree)", warm)):
-    print("{:34} {:8.1f} {:8.2f}".format(label, t, t / bare))
+    print("{:34} {:8.1f} {:8.3f}".format(label, t, t / bare))
 EOF
