@@ -47,7 +47,8 @@ class Fetcher:
     def __init__(self, conf, cache, apt_etc="/etc/apt", apt_get="apt-get",
                  timeout=10):
         self.conf = conf
-        self.cache = cache
+        # Absolute: apt runs in other folders and reads the paths given to it.
+        self.cache = os.path.abspath(cache)
         self.apt_etc = apt_etc
         self.apt_get = apt_get
         self.timeout = timeout

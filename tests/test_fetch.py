@@ -1,6 +1,7 @@
 """scripts/fetch.py: verification, the order of the sources, failures."""
 
 import os
+import re
 import textwrap
 import unittest
 
@@ -102,6 +103,19 @@ class FetchTest(TempDirTest):
         self.assertIn("source --download-only foo=1.0-1", calls[1])
         # apt worked in a private state folder, gone afterwards.
         self.assertIn("Dir::State::Lists=" + self.cache, calls[0])
+
+    def test_debian_with_a_relative_cache(self):
+        # As the Makefile calls it (--cache cache): apt must get absolute paths.
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        env = {"STUB_LOG": self.log, "STUB_ORIG_NAME": "foo_1.0.orig.tar.xz",
+               "STUB_ORIG": self.good}
+        proc = run_script("fetch.py", "--conf", self.path("base.conf"), "--cache", "cache",
+                          "--apt-etc", self.path("apt"), "--apt-get", self.path("apt-get"),
+                          env=env, cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        for call in self.apt_calls():
+            for option in re.findall(r"Dir::[\w:]+=(\S+)", call):
+                self.assertTrue(os.path.isabs(option), call)
 
     def test_user_tarball_is_the_only_source(self):
         proc = self.fetch("--tarball", self.good)
