@@ -73,7 +73,7 @@ unapply:
 # After `quilt refresh` of a patch that adds or changes a file whose name has
 # spaces (Misc/NEWS.d/next/Core and Builtins/...): put back the TAB patch needs.
 fix-headers:
-	@$(PYTHON) scripts/patch_headers.py --fix $(addprefix patches/,$(shell sed -e 's/#.*//' patches/series))
+	@$(PYTHON) scripts/patch_headers.py --fix
 
 baseline-apply: fetch
 	@$(PYTHON) scripts/apply.py --tree $(BASELINE_TREE) --tarball $(TARBALL) --part baseline

@@ -21,6 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import junit  # noqa: E402
+import workbench  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIDES = ("baseline", "patched")
@@ -28,10 +29,6 @@ SIDES = ("baseline", "patched")
 
 def run_side(python, out, side, regrtest_args):
     """Run regrtest under `python`; leave OUT/SIDE.{xml,json}."""
-    for ext in ("xml", "json"):
-        path = os.path.join(out, "{}.{}".format(side, ext))
-        if os.path.exists(path):
-            os.unlink(path)
     cmd = [python, os.path.join(HERE, "regrtest_json.py"),
            os.path.join(out, side + ".json"), "-w",
            "--junit-xml", os.path.join(out, side + ".xml")] + regrtest_args
@@ -125,8 +122,8 @@ def first_line(text):
 def load(out, side):
     xml = os.path.join(out, side + ".xml")
     if not os.path.exists(xml):
-        raise SystemExit("compare: {} is missing: the {} run wrote no junit report "
-                         "(see its output above)".format(xml, side))
+        raise workbench.WorkbenchError("{} is missing: the {} run wrote no junit report "
+                                       "(see its output above)".format(xml, side))
     return junit.Results(xml, os.path.join(out, side + ".json"))
 
 
@@ -147,7 +144,10 @@ def main(argv=None):
             parser.error("--baseline and --patched are needed unless --reports-only")
         for side, python in (("baseline", args.baseline), ("patched", args.patched)):
             run_side(python, args.out, side, regrtest_args)
-    comparison = Comparison(load(args.out, "baseline"), load(args.out, "patched"))
+    try:
+        comparison = Comparison(load(args.out, "baseline"), load(args.out, "patched"))
+    except workbench.WorkbenchError as exc:
+        workbench.die("compare", exc)
     text = comparison.report()
     if regrtest_args:
         # Say what ran, left-out tests included (scripts/known_hangs.py).

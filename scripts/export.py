@@ -148,7 +148,7 @@ def round_trip(repo, mails):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def quilt_tree_matches(repo, tarball, patches, names):
+def quilt_tree_matches(repo, tarball, patches):
     """The export's working tree must equal, file for file, a fresh tree with
     the whole series pushed by quilt (scripts/apply.py)."""
     tmp = tempfile.mkdtemp(prefix="export-quilt.")
@@ -185,7 +185,7 @@ def main(argv=None):
         proposed = build_repo(repo, args.tarball, args.patches, names)
         mails = format_patches(repo, args.out)
         tree = round_trip(repo, mails)
-        quilt_tree_matches(repo, args.tarball, args.patches, names)
+        quilt_tree_matches(repo, args.tarball, args.patches)
     except workbench.WorkbenchError as exc:
         workbench.die(PROG, exc)
     print("{}: {} proposed commit(s) on tag baseline in {}".format(PROG, len(proposed), repo))

@@ -7,13 +7,19 @@ the first white space unless a TAB ends it.  quilt refresh with
 Builtins/x.rst` would create a file `Misc/NEWS.d/next/Core`.  git puts a TAB
 after such names; so do we.
 
-  patch_headers.py --check PATCH...   list the header lines that need a TAB
-  patch_headers.py --fix PATCH...     add it (idempotent); run after `quilt refresh`
+  patch_headers.py --check [PATCH...]   list the header lines that need a TAB
+  patch_headers.py --fix [PATCH...]     add it (idempotent); run after `quilt refresh`
+
+Without PATCH, every patch of patches/series.
 """
 
 import argparse
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workbench  # noqa: E402
 
 NEEDS_TAB = re.compile(r"^(?:---|\+\+\+) (?!/dev/null)[^\t]* [^\t]*$")
 
@@ -46,8 +52,11 @@ def main(argv=None):
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--check", action="store_true")
     group.add_argument("--fix", action="store_true")
-    parser.add_argument("patches", nargs="+")
+    parser.add_argument("patches", nargs="*")
     args = parser.parse_args(argv)
+    if not args.patches:
+        args.patches = [os.path.join(workbench.PATCHES, name)
+                        for name in workbench.read_series()]
     bad = 0
     for path in args.patches:
         with open(path, encoding="utf-8") as f:

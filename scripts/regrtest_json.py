@@ -6,7 +6,8 @@ Runs under the interpreter being tested (CPython 3.9's own test package):
 
 regrtest's --junit-xml has the test cases but says nothing of a module that
 crashed, timed out or failed outside a test case; this records regrtest's own
-per-module lists, read from its state, not from its printed text.  The exit
+per-module lists, read from its state, not from its printed text.  The
+reports of an earlier run at the same paths are removed first.  The exit
 status is regrtest's.
 """
 
@@ -27,6 +28,14 @@ def main():
         return 2
     out = os.path.abspath(sys.argv[1])
     sys.argv[1:] = sys.argv[2:]
+    # A run that dies before it writes its reports must not leave the last
+    # run's reports to be read as its own.
+    stale = [out]
+    if "--junit-xml" in sys.argv[1:-1]:
+        stale.append(sys.argv[sys.argv.index("--junit-xml") + 1])
+    for path in stale:
+        if os.path.exists(path):
+            os.unlink(path)
     print("+ {} -m test {}".format(sys.executable, " ".join(sys.argv[1:])), flush=True)
     regrtest = Regrtest()
     status = None

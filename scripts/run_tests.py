@@ -63,8 +63,8 @@ def compare_counts(status):
     out = os.path.join(workbench.ROOT, "out", "compare")
     try:
         comparison = compare.Comparison(compare.load(out, "baseline"), compare.load(out, "patched"))
-    except SystemExit as exc:  # a report is missing
-        print(exc)
+    except workbench.WorkbenchError as exc:  # a report is missing
+        print("compare: {}".format(exc))
         return 0, 1, 0
     passed, _, skipped = comparison.patched.counts()
     failed = comparison.regressions
@@ -92,10 +92,6 @@ def main():
         add("build", 0, 1)
     else:
         print("== check", flush=True)
-        for stale in ("check-patched.xml", "check-patched.json"):
-            path = os.path.join(workbench.ROOT, "out", stale)
-            if os.path.exists(path):
-                os.unlink(path)
         status = make("check")
         counts = regrtest_counts("check-patched")
         if counts is None:
