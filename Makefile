@@ -26,6 +26,7 @@ CONFIGURE_OPTS := $(if $(DEBUG),--with-pydebug) \
 # expect); build/NAME is a link to src/NAME.
 PATCHED_TREE := src/patched$(VARIANT)
 BASELINE_TREE := src/baseline$(VARIANT)
+PRISTINE_TREE := src/pristine$(VARIANT)
 ifneq ($(ASAN),)
 # As CPython's own sanitizer CI: 3.9 leaks at exit by design, which would stop
 # the build (setup.py runs under the new interpreter).
@@ -33,10 +34,12 @@ export ASAN_OPTIONS ?= detect_leaks=0:allocator_may_return_null=1:handle_segv=0
 endif
 PATCHED_BUILD := build/patched$(VARIANT)
 BASELINE_BUILD := build/baseline$(VARIANT)
+PRISTINE_BUILD := build/pristine$(VARIANT)
 # Tests run the interpreter by its real path: test_embed compares the paths
 # that Programs/_testembed computes with those of the running interpreter.
 PATCHED_PY := $(PATCHED_TREE)/python
 BASELINE_PY := $(BASELINE_TREE)/python
+PRISTINE_PY := $(PRISTINE_TREE)/python
 
 # The targeted tests of what the series touches.
 CHECK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile \
@@ -50,7 +53,8 @@ REGRTEST = -j$(JOBS) --timeout=1200 $(KNOWN_HANGS)
 # The modules the series touches, for the reference-leak run.
 REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
 
-.PHONY: all deps fetch apply unapply baseline-apply build baseline regrtest \
+.PHONY: all deps fetch apply unapply baseline-apply pristine-apply build \
+	baseline pristine regrtest \
 	regrtest-baseline check check-baseline test test-workbench compare export \
 	patchcheck check-series refleaks bench bench-tracing bench-channels \
 	bench-build fix-headers clean distclean
@@ -78,11 +82,19 @@ fix-headers:
 baseline-apply: fetch
 	@$(PYTHON) scripts/apply.py --tree $(BASELINE_TREE) --tarball $(TARBALL) --part baseline
 
+# The reference: the tarball as released, no patch at all (upstream's own
+# implementation of what the series changes).
+pristine-apply: fetch
+	@$(PYTHON) scripts/apply.py --tree $(PRISTINE_TREE) --tarball $(TARBALL) --part none
+
 build: apply
 	@sh scripts/build.sh $(PATCHED_TREE) $(PATCHED_BUILD) $(JOBS) $(CONFIGURE_OPTS)
 
 baseline: baseline-apply
 	@sh scripts/build.sh $(BASELINE_TREE) $(BASELINE_BUILD) $(JOBS) $(CONFIGURE_OPTS)
+
+pristine: pristine-apply
+	@sh scripts/build.sh $(PRISTINE_TREE) $(PRISTINE_BUILD) $(JOBS) $(CONFIGURE_OPTS)
 
 # Each run leaves regrtest's junit XML and module JSON in out/NAME.{xml,json}.
 run_regrtest = @mkdir -p $(OUT) && \

@@ -230,8 +230,10 @@ def main(argv=None):
     parser.add_argument("--tree", required=True, help="the source tree")
     parser.add_argument("--tarball", help="the verified tarball to unpack a new tree from")
     parser.add_argument("--part", default=workbench.PARTS[-1],
+                        choices=("none",) + workbench.PARTS,
                         help="push the series up to the end of this part "
-                             "(default: %(default)s, i.e. the whole series)")
+                             "(default: %(default)s, i.e. the whole series; "
+                             "none: the pristine tarball)")
     parser.add_argument("--upto", metavar="PATCH",
                         help="push the series up to and including PATCH instead")
     parser.add_argument("--pop", action="store_true", help="pop every patch instead")
@@ -253,6 +255,8 @@ def main(argv=None):
             if args.upto not in series:
                 raise workbench.WorkbenchError("{} is not in the series".format(args.upto))
             wanted = series[:series.index(args.upto) + 1]
+        elif args.part == "none":
+            wanted = []
         else:
             wanted = workbench.patches_upto(series, args.part)
         if not os.path.isdir(args.tree):

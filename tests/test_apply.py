@@ -71,6 +71,13 @@ class ApplyTest(TempDirTest):
     def hello(self):
         return read(os.path.join(self.tree, "hello.c"))
 
+    def test_part_none_is_the_pristine_tarball(self):
+        # `make pristine`: the tree as released, with no patch pushed.
+        proc = self.apply("--part", "none")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(self.applied(), [])
+        self.assertEqual(self.hello(), ORIGINAL["hello.c"])
+
     def test_whole_series(self):
         proc = self.apply()
         self.assertEqual(proc.returncode, 0, proc.stdout)
