@@ -11,8 +11,17 @@
 # (or the compiler) differ from those it was configured with, or when
 # configure is newer than the Makefile.  A configure that fails leaves no
 # Makefile behind, so the next run starts again; make itself is incremental.
-# ccache is used when it is installed.
+#
+# ccache is used when it is installed, through its PATH folder of compiler
+# links (/usr/lib/ccache), never inside CC: configure probes the compiler as
+# "$CC" (e.g. `"$CC" -v --help` for -fwrapv), so CC="ccache gcc" would lose
+# flags that a default CPython build has.
+#
+# After make, scripts/check_build.py fails the build when setup.py failed to
+# build an extension module, or did not find what one needs while deps.sh
+# provides it, and import-checks the modules the series touches.
 set -eu
+here=$(dirname "$0")
 
 if [ $# -lt 3 ]; then
     echo "usage: build.sh TREE LINK JOBS [configure options...]" >&2
@@ -27,8 +36,10 @@ if [ ! -x "$tree/configure" ]; then
 fi
 
 cc=${CC:-gcc}
-if [ -z "${CC:-}" ] && command -v ccache >/dev/null 2>&1; then
-    cc="ccache gcc"
+ccache_dir=${WORKBENCH_CCACHE_DIR:-/usr/lib/ccache}
+if [ -d "$ccache_dir" ] && command -v ccache >/dev/null 2>&1; then
+    PATH=$ccache_dir:$PATH
+    export PATH
 fi
 want="CC=$cc $*"
 stamp=$tree/.workbench-configure
@@ -56,11 +67,13 @@ if ! make -C "$tree" -j"$jobs" >"$log" 2>&1; then
     echo "build: make failed in $tree; full log: $log" >&2
     exit 1
 fi
-# What make would not say: the extension modules setup.py could not build.
-sed -n '/^The necessary bits to build these optional modules were not found:/,/^To find/p;
-        /^Failed to build these modules:/,/^$/p' "$log"
 if [ ! -x "$tree/python" ]; then
     echo "build: make finished but $tree/python is missing" >&2
+    exit 1
+fi
+# What make would not say: the extension modules setup.py could not build.
+if ! "${PYTHON:-python3}" "$here/check_build.py" --tree "$tree" --log "$log"; then
+    echo "build: $tree is not complete (full log: $log)" >&2
     exit 1
 fi
 
