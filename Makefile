@@ -44,11 +44,10 @@ PRISTINE_PY := $(PRISTINE_TREE)/python
 # The targeted tests of what the series touches.
 CHECK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile \
 	test_threading test_capi test_embed test_gdb test_trace test_bdb test_pdb
-# regrtest options shared by every run here.  KNOWN_HANGS leaves out the tests
-# that a probe shows cannot finish on this machine (scripts/known_hangs.py
-# names each on stderr); it is worked out only when a regrtest runs.
-KNOWN_HANGS = $(shell $(PYTHON) scripts/known_hangs.py)
-REGRTEST = -j$(JOBS) --timeout=1200 $(KNOWN_HANGS)
+# Every regrtest run goes through scripts/regrtest.py: the options all runs
+# share (-j, --timeout, -u resources, tests that cannot finish here left
+# out), reports out/NAME.{json,xml} named per variant.
+RUN_REGRTEST = $(PYTHON) scripts/regrtest.py --jobs $(JOBS)
 
 # The modules the series touches, for the reference-leak run.
 REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
@@ -57,7 +56,7 @@ REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
 	baseline pristine regrtest \
 	regrtest-baseline check check-baseline test test-workbench compare export \
 	patchcheck check-series refleaks bench bench-tracing bench-channels \
-	bench-build fix-headers clean distclean
+	bench-build fix-headers lint clean distclean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -96,34 +95,39 @@ baseline: baseline-apply
 pristine: pristine-apply
 	@sh scripts/build.sh $(PRISTINE_TREE) $(PRISTINE_BUILD) $(JOBS) $(CONFIGURE_OPTS)
 
-# Each run leaves regrtest's junit XML and module JSON in out/NAME.{xml,json}.
-run_regrtest = @mkdir -p $(OUT) && \
-	$(1) scripts/regrtest_json.py $(OUT)/$(2).json $(REGRTEST) \
-	--junit-xml $(OUT)/$(2).xml $(3)
-
 regrtest: build
-	$(call run_regrtest,$(PATCHED_PY),regrtest-patched$(VARIANT),$(TESTOPTS) $(TESTS))
+	@$(RUN_REGRTEST) --python $(PATCHED_PY) \
+		--report $(OUT)/regrtest-patched$(VARIANT) --tests "$(TESTS)" -- $(TESTOPTS)
 
 regrtest-baseline: baseline
-	$(call run_regrtest,$(BASELINE_PY),regrtest-baseline$(VARIANT),$(TESTOPTS) $(TESTS))
+	@$(RUN_REGRTEST) --python $(BASELINE_PY) \
+		--report $(OUT)/regrtest-baseline$(VARIANT) --tests "$(TESTS)" -- $(TESTOPTS)
 
+# --strict: a module of the list that is skipped, runs no test or changes the
+# environment fails the run.
 check: build
-	$(call run_regrtest,$(PATCHED_PY),check-patched$(VARIANT),$(TESTOPTS) $(CHECK_TESTS))
+	@$(RUN_REGRTEST) --strict --python $(PATCHED_PY) \
+		--report $(OUT)/check-patched$(VARIANT) --tests "$(CHECK_TESTS)" -- $(TESTOPTS)
 
 check-baseline: baseline
-	$(call run_regrtest,$(BASELINE_PY),check-baseline$(VARIANT),$(TESTOPTS) $(CHECK_TESTS))
+	@$(RUN_REGRTEST) --strict --python $(BASELINE_PY) \
+		--report $(OUT)/check-baseline$(VARIANT) --tests "$(CHECK_TESTS)" -- $(TESTOPTS)
 
 test-workbench:
 	@$(PYTHON) -m unittest discover -s tests -t . $(if $(filter 1,$(V)),-v)
 
+lint:
+	@sh scripts/lint.sh
+
 test: deps
-	@COMPARE=$(COMPARE) $(PYTHON) scripts/run_tests.py
+	@COMPARE=$(COMPARE) $(PYTHON) scripts/run_tests.py --variant "$(VARIANT)" \
+		--check-tests "$(CHECK_TESTS)"
 
 # -- review tooling -------------------------------------------------------------
 
 compare: build baseline
-	@$(PYTHON) scripts/compare.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY) \
-		--out $(OUT)/compare$(VARIANT) -- $(REGRTEST) $(TESTOPTS) $(TESTS)
+	@$(PYTHON) scripts/compare.py --jobs $(JOBS) --baseline $(BASELINE_PY) \
+		--patched $(PATCHED_PY) --out $(OUT)/compare$(VARIANT) -- $(TESTOPTS) $(TESTS)
 
 export: fetch
 	@$(PYTHON) scripts/export.py --tarball $(TARBALL) --out $(OUT)/export
@@ -133,13 +137,20 @@ patchcheck: export build
 
 check-series: fetch
 	@$(PYTHON) scripts/check_series.py --tarball $(TARBALL) --jobs $(JOBS) \
-		--python $(PYTHON) -- $(REGRTEST) $(TESTOPTS) $(CHECK_TESTS)
+		--python $(PYTHON) --variant "$(VARIANT)" --configure "$(CONFIGURE_OPTS)" \
+		--tests "$(CHECK_TESTS)" -- $(TESTOPTS)
 
+# -R needs a debug build: without DEBUG=1 this is `make refleaks DEBUG=1`
+# (ASAN and the other variables kept).  No junit XML: its per-run result
+# objects would count as leaks.  -u-cpu as CPython's refleak buildbots.
+ifneq ($(DEBUG),)
+refleaks: build
+	@$(RUN_REGRTEST) --no-junit --python $(PATCHED_PY) --report $(OUT)/refleaks$(VARIANT) \
+		--tests "$(REFLEAK_TESTS)" -- -R 3:3 -u-cpu $(TESTOPTS)
+else
 refleaks:
-	@$(MAKE) --no-print-directory build DEBUG=1
-	@# No --junit-xml here: its per-run result objects would count as leaks.
-	@mkdir -p $(OUT) && src/patched-debug/python scripts/regrtest_json.py \
-		$(OUT)/refleaks.json $(REGRTEST) -R 3:3 $(TESTOPTS) $(REFLEAK_TESTS)
+	@$(MAKE) --no-print-directory refleaks DEBUG=1
+endif
 
 # -- benchmarks: they print figures, they assert nothing ------------------------
 

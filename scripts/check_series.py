@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Prove that every step of the series builds and passes the targeted tests.
 
-  check_series.py --tarball cache/<BASE_TARBALL> --jobs N -- [REGRTEST OPTIONS] TEST...
+  check_series.py --tarball cache/<BASE_TARBALL> --jobs N [--variant SUFFIX]
+                  [--configure "OPTIONS"] --tests "TEST ..." [-- OPTIONS]
 
 For the baseline part and then each prefix of the proposed part, in order:
-push the series up to that patch in src/series (incrementally: only the new
-patch is pushed), rebuild it in place (incrementally; build/series links to
-it), and run the tests.
+push the series up to that patch in src/series+SUFFIX (incrementally: only
+the new patch is pushed), rebuild it in place with the configure OPTIONS of
+the variant (incrementally; build/series+SUFFIX links to it), and run the
+tests as `make check` does (scripts/regrtest.py --strict), reports in
+out/check-series+SUFFIX/.
 Stops at, and names, the first patch that breaks the build or a test.
 """
 
@@ -16,12 +19,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import regrtest  # noqa: E402
 import workbench  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TREE = os.path.join(workbench.ROOT, "src", "series")
-BUILD = os.path.join(workbench.ROOT, "build", "series")
-OUT = os.path.join(workbench.ROOT, "out", "check-series")
 
 
 def step(cmd):
@@ -35,28 +36,45 @@ def main(argv=None):
     parser.add_argument("--jobs", default="2")
     parser.add_argument("--python", default=sys.executable,
                         help="the Python that runs the workbench scripts")
-    parser.add_argument("regrtest", nargs=argparse.REMAINDER,
-                        help="regrtest options and tests, after --")
+    parser.add_argument("--variant", default="",
+                        help="the build variant's suffix (-debug, -asan...)")
+    parser.add_argument("--configure", default="",
+                        help="the variant's configure options")
+    parser.add_argument("--tests", default="", help="the test modules")
+    parser.add_argument("extra", nargs=argparse.REMAINDER,
+                        help="regrtest options, after --")
     args = parser.parse_args(argv)
-    regrtest = [t for t in args.regrtest if t != "--"]
-    parts = workbench.series_parts(workbench.read_series())
+    extra = [t for t in args.extra if t != "--"]
+    tests = args.tests.split()
+    tree = os.path.join(workbench.ROOT, "src", "series" + args.variant)
+    build = os.path.join(workbench.ROOT, "build", "series" + args.variant)
+    out = os.path.join(workbench.ROOT, "out", "check-series" + args.variant)
+    try:
+        parts = workbench.series_parts(workbench.read_series())
+    except (OSError, workbench.WorkbenchError) as exc:
+        workbench.die("check-series", exc)
     steps = parts["baseline"][-1:] + parts["proposed"]
-    os.makedirs(OUT, exist_ok=True)
+    os.makedirs(out, exist_ok=True)
+    hangs = regrtest.known_hangs.options()
     results = []
     for i, name in enumerate(steps):
         label = "baseline" if i == 0 else name
         print("\n=== step {}/{}: up to {}".format(i + 1, len(steps), name), flush=True)
-        ok = step([args.python, os.path.join(HERE, "apply.py"), "--tree", TREE,
-                   "--tarball", args.tarball, "--upto", name])
+        ok = step([args.python, os.path.join(HERE, "apply.py"),
+                   "--tree", tree, "--tarball", args.tarball, "--upto", name])
         what = "does not apply"
         if ok:
-            ok = step(["sh", os.path.join(HERE, "build.sh"), TREE, BUILD, args.jobs])
+            ok = step(["sh", os.path.join(HERE, "build.sh"), tree, build,
+                       args.jobs] + args.configure.split())
             what = "breaks the build"
         if ok:
-            tag = "step{}".format(i + 1)
-            ok = step([os.path.join(TREE, "python"), os.path.join(HERE, "regrtest_json.py"),
-                       os.path.join(OUT, tag + ".json"),
-                       "--junit-xml", os.path.join(OUT, tag + ".xml")] + regrtest)
+            report = os.path.join(out, "step{}".format(i + 1))
+            ok = regrtest.run(regrtest.command(
+                os.path.join(tree, "python"), report, args.jobs, extra,
+                tests, strict=True, hangs=hangs)) == 0
+            for problem in regrtest.strict_problems(report, tests):
+                print("check-series: {}".format(problem))
+                ok = False
             what = "fails a test"
         results.append((label, "ok" if ok else what))
         if not ok:

@@ -51,11 +51,16 @@ def read_cases(path):
 def _read_suite(suite, cases):
     """Add the test cases of one testsuite element (one module's run)."""
     elems = list(suite.iter("testcase"))
-    # A test whose `id` attribute was overwritten (test__xxsubinterpreters'
-    # RunStringTests sets self.id) has a junit name that names no module:
-    # it belongs to the module of the rest of its testsuite.
-    dotted = [module_of(e.get("name", "")) for e in elems if "." in e.get("name", "")]
-    suite_module = max(set(dotted), key=dotted.count) if dotted else "?"
+    # scripts/regrtest_json.py names the regrtest module that ran the suite;
+    # without it (an older report), the module most of its cases name.  A
+    # test whose `id` was overwritten (test__xxsubinterpreters' RunStringTests
+    # sets self.id) has a junit name that names no module: it belongs to the
+    # suite's module too.
+    suite_module = suite.get("module")
+    if not suite_module:
+        dotted = [module_of(e.get("name", "")) for e in elems
+                  if "." in e.get("name", "")]
+        suite_module = max(set(dotted), key=dotted.count) if dotted else "?"
     for elem in elems:
         name = elem.get("name", "?")
         outcome, message = PASSED, ""
@@ -69,13 +74,21 @@ def _read_suite(suite, cases):
                 message = (child.text or child.get("message") or "").strip()
         if elem.get("status") == "skipped" and outcome == PASSED:
             outcome = SKIPPED
-        if name in cases:
-            case = cases[name]
+        if suite.get("module") or "." not in name:
+            module = suite_module
+        else:
+            module = module_of(name)
+        # A case that another module's run ran (test_trace runs
+        # test.test_pprint's cases) is that module's, under its own key.
+        key = name
+        if "." in name and module_of(name) != module:
+            key = "{} [{}]".format(name, module)
+        if key in cases:
+            case = cases[key]
             case.runs.append(outcome)
             case.outcome, case.message = outcome, message
         else:
-            module = module_of(name) if "." in name else suite_module
-            cases[name] = Case(name, outcome, message, module)
+            cases[key] = Case(key, outcome, message, module)
 
 
 def read_modules(path):
@@ -90,8 +103,27 @@ class Results:
     """One regrtest run: its test cases and its module outcomes."""
 
     def __init__(self, xml_path, json_path=None):
-        self.cases = read_cases(xml_path) if xml_path and os.path.exists(xml_path) else {}
+        self.cases = (read_cases(xml_path)
+                      if xml_path and os.path.exists(xml_path) else {})
         self.modules = read_modules(json_path) or {}
+
+    def module_set(self, *keys):
+        """The modules in the given lists of the module JSON."""
+        found = set()
+        for key in keys:
+            found.update(self.modules.get(key, ()))
+        return found
+
+    def ran_modules(self):
+        """Modules that ran tests (passed, failed, or changed the
+        environment)."""
+        return self.module_set("good", "bad", "environment_changed")
+
+    def skipped_modules(self):
+        return self.module_set("skipped", "resource_denieds", "run_no_tests")
+
+    def env_changed_modules(self):
+        return self.module_set("environment_changed")
 
     def failed_cases(self):
         return {n: c for n, c in self.cases.items() if c.outcome == FAILED}

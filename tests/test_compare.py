@@ -23,9 +23,76 @@ def report(cases):
 
 
 class CompareTest(TempDirTest):
-    def write_side(self, side, cases, bad=()):
+    def write_side(self, side, cases, bad=(), **modules):
         write(self.path(side + ".xml"), report(cases))
-        write(self.path(side + ".json"), json.dumps({"bad": list(bad), "good": []}))
+        modules.update(bad=list(bad))
+        modules.setdefault("good", [])
+        write(self.path(side + ".json"), json.dumps(modules))
+
+    def sections(self, text):
+        sections = {}
+        current = None
+        for line in text.splitlines():
+            if line.startswith("== "):
+                current = line[3:]
+                sections[current] = []
+            elif line.startswith("  ") and current:
+                sections[current].append(line.split("  -- ")[0].strip())
+        return sections
+
+    def test_missing_or_skipped_on_patched(self):
+        self.write_side("baseline", [
+            ("test.test_a.T.test_kept", "ok"),
+            ("test.test_a.T.test_gone", "ok"),
+            ("test.test_a.T.test_skipped", "fail"),
+            ("test.test_a.T.test_skipped_on_both", "skip"),
+            ("118", "ok"),              # an id that names no module
+        ], bad=["test_a"], good=["test_b", "test_c", "test_d"])
+        self.write_side("patched", [
+            ("test.test_a.T.test_kept", "ok"),
+            ("test.test_a.T.test_skipped", "skip"),
+            ("test.test_a.T.test_skipped_on_both", "skip"),
+            ("119", "ok"),
+        ], bad=["test_a"], good=["test_c"], skipped=["test_b"],
+            environment_changed=["test_d"])
+        proc = self.compare()
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        sections = self.sections(read(self.path("report.txt")))
+        self.assertEqual(
+            sections["ran on baseline, missing or skipped on patched"],
+            ["test_b", "test.test_a.T.test_gone",
+             "test.test_a.T.test_skipped"])
+        self.assertEqual(sections["environment changed only on patched"],
+                         ["test_d"])
+        self.assertIn("test_b  -- module skipped on patched", proc.stdout)
+        self.assertIn("test.test_a.T.test_gone  -- missing on patched",
+                      proc.stdout)
+        self.assertRegex(proc.stdout, r"compare: \d+ passed, 4 failed")
+
+    def test_env_changed_on_both_is_not_a_regression(self):
+        self.write_side("baseline", [("test.test_a.T.t", "ok")],
+                        environment_changed=["test_a"])
+        self.write_side("patched", [("test.test_a.T.t", "ok")],
+                        environment_changed=["test_a"])
+        proc = self.compare()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+    def test_build_environment_in_the_report(self):
+        self.write_side("baseline", [("test.test_a.T.t", "ok")])
+        self.write_side("patched", [("test.test_a.T.t", "ok")])
+        for side in ("baseline", "patched"):
+            write(self.path(side + ".env.json"), json.dumps(
+                {"compiler": "GCC 12.2.0", "configure": "'--with-pydebug'",
+                 "kernel": "Linux 6.1 x86_64", "openssl": "OpenSSL 3.0.11",
+                 "OPT": "-fwrapv -O3"}))
+        proc = self.compare()
+        text = read(self.path("report.txt"))
+        for line in ("patched compiler: GCC 12.2.0",
+                     "baseline configure: '--with-pydebug'",
+                     "patched kernel: Linux 6.1 x86_64",
+                     "patched openssl: OpenSSL 3.0.11"):
+            self.assertIn(line, text)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
 
     def compare(self):
         return run_script("compare.py", "--out", self.tmp, "--reports-only")
@@ -77,7 +144,7 @@ class CompareTest(TempDirTest):
         proc = self.compare()
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("flaky on patched", proc.stdout)
-        self.assertIn("failing only on patched: 0", proc.stdout)
+        self.assertIn("worse only on patched: 0", proc.stdout)
 
     def test_missing_report(self):
         self.write_side("baseline", [("test.test_a.T.t", "ok")])

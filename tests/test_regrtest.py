@@ -1,0 +1,215 @@
+"""scripts/regrtest.py and scripts/regrtest_json.py with a fixture regrtest
+(a fake test.libregrtest package; no CPython build)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import unittest
+
+from tests.support import ROOT, SCRIPTS, TempDirTest, read, write
+
+import junit
+import regrtest
+
+# A stand-in for CPython 3.9's test.libregrtest.main.Regrtest: main() does
+# what FIXTURE_ACTION in the environment says, and records the SIGINT
+# disposition it started with.
+FAKE_MAIN = textwrap.dedent("""\
+    import json, os, signal, sys
+    import xml.etree.ElementTree as ET
+
+
+    class Result:
+        def __init__(self, name, xml):
+            self.test_name = name
+            self.xml_data = xml
+
+
+    class Regrtest:
+        def __init__(self):
+            self.good, self.bad, self.skipped = [], [], []
+            self.environment_changed, self.run_no_tests = [], []
+            self.resource_denieds, self.rerun = [], []
+            self.interrupted = False
+            self.testsuite_xml = None
+
+        def accumulate_result(self, result, rerun=False):
+            self.good.append(result.test_name)
+            for e in result.xml_data:
+                self.testsuite_xml.append(ET.fromstring(e))
+
+        def main(self):
+            with open(os.environ["FIXTURE_SIGINT"], "w") as f:
+                handler = signal.getsignal(signal.SIGINT)
+                f.write(getattr(handler, "__name__", str(handler)))
+            action = os.environ.get("FIXTURE_ACTION", "")
+            argv = sys.argv[1:]
+            if action == "crash":
+                sys.exit(2)
+            if action.startswith("status:"):
+                getattr(self, action.split(":")[1]).append(argv[-1])
+                sys.exit(0)
+            self.testsuite_xml = []
+            suite = ('<testsuite><testcase name="test.test_pprint.T.test_a"/>'
+                     '</testsuite>')
+            self.accumulate_result(Result(argv[-1], [suite]))
+            root = ET.Element("testsuites")
+            root.extend(self.testsuite_xml)
+            ET.ElementTree(root).write(argv[argv.index("--junit-xml") + 1])
+            sys.exit(0)
+    """)
+
+
+class FakeRegrtestTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.lib = self.path("lib")
+        write(os.path.join(self.lib, "test", "__init__.py"), "")
+        write(os.path.join(self.lib, "test", "libregrtest", "__init__.py"),
+              "")
+        write(os.path.join(self.lib, "test", "libregrtest", "main.py"),
+              FAKE_MAIN)
+        self.report = self.path("out", "check")
+        os.makedirs(self.path("out"))
+        self.sigint = self.path("sigint")
+
+    def run_json(self, *args, action="", sigint=signal.SIG_DFL):
+        env = dict(os.environ, PYTHONPATH=self.lib, FIXTURE_ACTION=action,
+                   FIXTURE_SIGINT=self.sigint)
+        return subprocess.run(
+            [sys.executable, os.path.join(SCRIPTS, "regrtest_json.py"),
+             self.report + ".json"] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True, env=env, stdin=subprocess.DEVNULL,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
+
+    def run_regrtest(self, *args, action=""):
+        env = dict(os.environ, PYTHONPATH=self.lib, FIXTURE_ACTION=action,
+                   FIXTURE_SIGINT=self.sigint)
+        return subprocess.run(
+            [sys.executable, os.path.join(SCRIPTS, "regrtest.py"),
+             "--python", sys.executable, "--report", self.report,
+             "--jobs", "1"] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True, env=env, stdin=subprocess.DEVNULL,
+            cwd=ROOT)
+
+    def test_sigint_default_even_when_inherited_ignored(self):
+        proc = self.run_json("--junit-xml", self.report + ".xml", "test_x",
+                             sigint=signal.SIG_IGN)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(read(self.sigint), "default_int_handler")
+
+    def test_stale_reports_removed(self):
+        write(self.report + ".xml", "<testsuites/>")
+        write(self.report + ".json", "{}")
+        proc = self.run_json("--junit-xml", self.report + ".xml", "test_x",
+                             action="crash")
+        self.assertEqual(proc.returncode, 2, proc.stdout)
+        self.assertFalse(os.path.exists(self.report + ".xml"))
+        data = json.loads(read(self.report + ".json"))
+        self.assertEqual(data["exit_status"], 2)
+
+    def test_cases_belong_to_the_module_that_ran_them(self):
+        proc = self.run_json("--junit-xml", self.report + ".xml", "test_trace")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        cases = junit.read_cases(self.report + ".xml")
+        self.assertEqual([c.module for c in cases.values()], ["test_trace"])
+        self.assertEqual(list(cases),
+                         ["test.test_pprint.T.test_a [test_trace]"])
+
+    def test_strict_run_fails_on_a_skipped_module(self):
+        for status in ("skipped", "run_no_tests", "environment_changed",
+                       "resource_denieds"):
+            with self.subTest(status=status):
+                proc = self.run_regrtest("--strict", "--tests", "test_x",
+                                         action="status:" + status)
+                self.assertEqual(proc.returncode, 1, proc.stdout)
+                self.assertIn("regrtest: test_x ", proc.stdout)
+
+    def test_strict_run_fails_on_a_module_that_did_not_run(self):
+        proc = self.run_regrtest("--strict", "--tests", "test_x test_y")
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        self.assertIn("regrtest: test_x did not run", proc.stdout)
+
+    def test_strict_run_passes_when_every_module_passed(self):
+        proc = self.run_regrtest("--strict", "--tests", "test_x")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("--fail-env-changed", proc.stdout)
+
+    def test_plain_run_does_not_judge_skips(self):
+        proc = self.run_regrtest("--tests", "test_x", action="status:skipped")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+
+
+class CommandTest(unittest.TestCase):
+    def test_shared_options(self):
+        cmd = regrtest.command("py", "out/check", "3", ["-v"], ["test_a"],
+                               hangs=["--ignore", "X"])
+        self.assertEqual(cmd[:3], ["py", os.path.join(SCRIPTS,
+                                                      "regrtest_json.py"),
+                                   "out/check.json"])
+        self.assertIn("-j3", cmd)
+        self.assertIn("--timeout=1200", cmd)
+        resources = cmd[cmd.index("-u") + 1].split(",")
+        self.assertEqual(resources[0], "all")
+        for denied in ("-network", "-urlfetch", "-largefile", "-gui",
+                       "-audio"):
+            self.assertIn(denied, resources)
+        self.assertEqual(cmd[cmd.index("--ignore") + 1], "X")
+        self.assertEqual(cmd[cmd.index("--junit-xml") + 1], "out/check.xml")
+        self.assertEqual(cmd[-2:], ["-v", "test_a"])
+        self.assertNotIn("--fail-env-changed", cmd)
+        self.assertIn("--fail-env-changed",
+                      regrtest.command("py", "r", 1, strict=True, hangs=[]))
+        self.assertNotIn("--junit-xml",
+                         regrtest.command("py", "r", 1, junit_xml=False,
+                                          hangs=[]))
+
+
+class MakefileVariantTest(unittest.TestCase):
+    """Every regrtest target goes through scripts/regrtest.py, with reports
+    named per variant."""
+
+    def dry_run(self, *args):
+        proc = subprocess.run(
+            ["make", "-n", "--no-print-directory", "-C", ROOT] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True, stdin=subprocess.DEVNULL)
+        return proc.stdout
+
+    def test_reports_per_variant(self):
+        for target, report in (("check", "out/check-patched"),
+                               ("regrtest", "out/regrtest-patched"),
+                               ("check-baseline", "out/check-baseline"),
+                               ("compare", "out/compare")):
+            for variables, suffix in (((), ""), (("DEBUG=1",), "-debug"),
+                                      (("ASAN=1",), "-asan")):
+                with self.subTest(target=target, variables=variables):
+                    out = self.dry_run(target, *variables)
+                    self.assertRegex(out, r"(--report|--out) {}{}( |$)"
+                                     .format(report, suffix))
+
+    def test_check_is_strict(self):
+        out = self.dry_run("check")
+        self.assertIn("scripts/regrtest.py", out)
+        self.assertIn("--strict", out)
+
+    def test_refleaks_on_a_debug_build_honouring_asan(self):
+        self.assertIn("refleaks DEBUG=1", self.dry_run("refleaks"))
+        out = self.dry_run("refleaks", "DEBUG=1", "ASAN=1")
+        self.assertIn("--report out/refleaks-debug-asan", out)
+        self.assertIn("src/patched-debug-asan/python", out)
+
+    def test_check_series_and_test_honour_the_variant(self):
+        out = self.dry_run("check-series", "DEBUG=1")
+        self.assertIn('--variant "-debug"', out)
+        self.assertIn("--with-pydebug", out)
+        self.assertIn('--variant "-asan"', self.dry_run("test", "ASAN=1"))
+
+
+if __name__ == "__main__":
+    unittest.main()
