@@ -4,9 +4,11 @@
 # As root it runs apt-get itself; otherwise through sudo.
 set -eu
 
-# The tools (git for `make export`, ca-certificates for the upstream URL), then
+# The tools (git for `make export`, ca-certificates for the upstream URL,
+# flake8 and shellcheck for `make lint`), then
 # the -dev packages CPython 3.9's extension modules need.
 PACKAGES="python3 gcc libc6-dev make autoconf quilt patch gdb pkg-config xz-utils tar ccache
+flake8 shellcheck
 git ca-certificates
 libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
 libreadline-dev libncurses-dev libgdbm-dev libgdbm-compat-dev uuid-dev"
