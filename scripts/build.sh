@@ -45,7 +45,8 @@ want="CC=$cc $*"
 stamp=$tree/.workbench-configure
 
 if [ ! -f "$tree/Makefile" ] || [ ! -f "$stamp" ] \
-        || [ "$(cat "$stamp")" != "$want" ] || [ "$tree/configure" -nt "$tree/Makefile" ]; then
+        || [ "$(cat "$stamp")" != "$want" ] \
+        || [ -n "$(find "$tree/configure" -newer "$tree/Makefile")" ]; then
     echo "build: configuring $tree ($want)"
     rm -f "$stamp"
     if [ -f "$tree/Makefile" ]; then
