@@ -143,7 +143,8 @@ class Tree:
                                   universal_newlines=True)
             if proc.returncode != 0:
                 raise workbench.WorkbenchError(
-                    "could not unpack {}: {}".format(tarball, proc.stdout.strip()))
+                    "could not unpack {}: {}".format(
+                        tarball, (proc.stdout.strip() or "?").splitlines()[0]))
             rel = os.path.relpath(os.path.abspath(self.patches), os.path.abspath(self.tree))
             os.symlink(rel, os.path.join(tmp, "patches"))
             record_files(tmp, list(source_files(tmp)))

@@ -254,6 +254,13 @@ class ApplyTest(TempDirTest):
         self.assertOneMessage(proc, lines=1)
         self.assertIn(os.path.dirname(self.tree), proc.stdout)
 
+    def test_bad_tarball(self):
+        write(self.tarball, "not a tarball\n")
+        proc = self.apply()
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn("could not unpack", proc.stdout)
+        self.assertEqual(os.listdir(os.path.dirname(self.tree)), [])
+
     def test_tree_belongs_to_the_user(self):
         make_tarball(self.tarball, "fixture-1.0", ORIGINAL, uid=4321)
         self.assertEqual(self.apply().returncode, 0)
