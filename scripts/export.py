@@ -45,7 +45,8 @@ def git(repo, *args, env=None, input=None):
             cwd=repo, env=full_env, input=input, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, universal_newlines=True)
     except FileNotFoundError:
-        raise workbench.WorkbenchError("git is not installed (run `make deps`)")
+        raise workbench.WorkbenchError(
+            "git is not installed (run `make deps`)")
     if proc.returncode != 0:
         raise workbench.WorkbenchError("`git {}` failed in {}: {}".format(
             " ".join(args[:3]), repo, (proc.stderr or proc.stdout).strip()))
