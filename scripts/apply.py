@@ -438,7 +438,10 @@ def changed_files(tree):
             state[path] = now       # touched, not changed: cheaper next time
             touched = True
     if touched:
-        save_state(tree, state)
+        try:
+            save_state(tree, state)
+        except OSError:
+            pass        # a read-only tree: only slower next time
     return changed
 
 

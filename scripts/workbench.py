@@ -72,12 +72,12 @@ def run_main(prog, main, argv=None):
             hint = ""
         print("{}: {}{}".format(prog, os_error(exc), hint), file=sys.stderr)
     except KeyboardInterrupt:
-        print("\n{}: interrupted; nothing half-made was kept".format(prog),
-              file=sys.stderr)
+        print("\n{}: interrupted; its temporary files were removed".format(
+            prog), file=sys.stderr)
         return 128 + signal.SIGINT
     except Terminated as exc:
-        print("{}: killed by signal {}; nothing half-made was kept".format(
-            prog, exc.signum), file=sys.stderr)
+        print("{}: killed by signal {}; its temporary files were removed"
+              .format(prog, exc.signum), file=sys.stderr)
         return 128 + exc.signum
     return 1
 
