@@ -466,6 +466,7 @@ def main(argv=None):
         if not os.path.isdir(args.tree):
             log("{}: no tree, nothing to pop".format(args.tree))
             return 0
+        tree.not_a_quilt_tree()
         while tree.applied():
             log("popped " + tree.pop_one())
         log("{}: no patch applied".format(args.tree))

@@ -138,10 +138,10 @@ class Fetcher:
             os.unlink(self.tmpname())
         except OSError as exc:
             raise workbench.WorkbenchError(
-                "cannot write the download cache: {}; no download was tried "
-                "(the tarball must be in {} for `make apply`): make the "
-                "folder writable, or work in a writable checkout".format(
-                    workbench.os_error(exc), self.cache))
+                "cannot write the download cache {}: {}; no download was "
+                "tried (the tarball must be there for `make apply`): make "
+                "the folder writable, or work in a writable checkout".format(
+                    self.cache, exc.strerror or exc))
 
     # -- the sources --------------------------------------------------------
 

@@ -232,6 +232,9 @@ class ApplyTest(TempDirTest):
         self.assertIn("not a quilt tree", proc.stdout)
         self.assertIn("rm -rf " + self.tree, proc.stdout)
         self.assertNotIn("pristine", proc.stdout)
+        proc = self.apply("--pop")
+        self.assertOneMessage(proc)
+        self.assertIn("not a quilt tree", proc.stdout)
 
     def test_series_missing(self):
         os.unlink(os.path.join(self.patches, "series"))
