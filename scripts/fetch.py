@@ -244,7 +244,8 @@ class Fetcher:
                           "apt-get update ({})".format(line.strip()))
             # apt-get update exits 0 when it could not fetch the index: its
             # own error line says why (no network, no such host...).
-            failed = [l for l in out if l.startswith("W: Failed to fetch")]
+            failed = [line for line in out
+                      if line.startswith("W: Failed to fetch")]
             if failed:
                 raise SourceFailed("apt-get update ({}) failed: {}".format(
                     line.strip(), failed[0][3:]))

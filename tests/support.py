@@ -28,6 +28,13 @@ def make_tarball(path, top, files, uid=0):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def dead_pid():
+    """The process id of a process that has ended."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
 def write(path, text, mode=None):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:

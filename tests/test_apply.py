@@ -9,7 +9,8 @@ import textwrap
 import time
 import unittest
 
-from tests.support import ROOT, TempDirTest, make_tarball, read, run_script, write
+from tests.support import (ROOT, TempDirTest, dead_pid, make_tarball, read,
+                           run_script, write)
 
 ORIGINAL = {
     "hello.c": "".join("line {}\n".format(i) for i in range(1, 41)),
@@ -74,8 +75,8 @@ class ApplyTest(TempDirTest):
         """Failed, in a line or two (plus indented detail), no traceback."""
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
         self.assertNotIn("Traceback", proc.stdout)
-        own = [l for l in proc.stdout.splitlines()
-               if l and not l.startswith(" ")]
+        own = [line for line in proc.stdout.splitlines()
+               if line and not line.startswith(" ")]
         self.assertLessEqual(len(own), lines, proc.stdout)
 
     def applied(self):
@@ -272,11 +273,13 @@ class ApplyTest(TempDirTest):
 
     def test_leftovers_of_dead_runs_removed(self):
         src = os.path.dirname(self.tree)
-        dead = os.path.join(src, "tree.unpacking.pid999999.abc")
+        dead_tag = "pid{}".format(dead_pid())
+        dead = os.path.join(src, "tree.unpacking.{}.abc".format(dead_tag))
         old = os.path.join(src, "tree.unpacking.xyz")
         live = os.path.join(src, "tree.unpacking.pid{}.def".format(
             os.getpid()))
-        other = os.path.join(src, "tree-debug.unpacking.pid999999.abc")
+        other = os.path.join(src, "tree-debug.unpacking.{}.abc".format(
+            dead_tag))
         for d in (dead, old, live, other):
             os.makedirs(os.path.join(d, "Lib"))
         proc = self.apply()

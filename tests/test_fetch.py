@@ -14,8 +14,8 @@ import time
 import unittest
 from unittest import mock
 
-from tests.support import (ROOT, SCRIPTS, TempDirTest, make_tarball, read,
-                           run_script, write)
+from tests.support import (SCRIPTS, TempDirTest, dead_pid, make_tarball,
+                           read, run_script, write)
 
 import fetch
 
@@ -99,9 +99,9 @@ class FetchTest(TempDirTest):
         self.assertNotEqual(proc.returncode, 0, proc.stdout)
         self.assertNotIn("Traceback", proc.stdout)
         # progress lines: a source failed, apt's Get: lines, trying...
-        errors = [l for l in proc.stdout.splitlines()
-                  if l.startswith("fetch: ") and " failed: " not in l
-                  and not l.startswith(("fetch:   ", "fetch: trying"))]
+        errors = [line for line in proc.stdout.splitlines()
+                  if line.startswith("fetch: ") and " failed: " not in line
+                  and not line.startswith(("fetch:   ", "fetch: trying"))]
         self.assertLessEqual(len(errors), lines, proc.stdout)
 
     def cached(self):
@@ -228,7 +228,6 @@ class FetchTest(TempDirTest):
         self.assertIn("Unable to find a source package", proc.stdout)
         self.assertFalse(os.path.exists(self.cached()))
 
-
     def test_corrupt_cache_removed_when_every_source_fails(self):
         os.makedirs(self.cache)
         with open(self.bad, "rb") as src, open(self.cached(), "wb") as dst:
@@ -349,9 +348,10 @@ class FetchTest(TempDirTest):
 
     def test_leftovers_of_dead_runs_removed(self):
         os.makedirs(self.cache)
-        dead = [os.path.join(self.cache, n) for n in (
-            "Foo-1.0.tar.xz.pid999999.abc.part", "Foo-1.0.tar.xz.xyz.part",
-            "apt-state.pid999999.abc", "apt-state.xyz")]
+        tag = "pid{}".format(dead_pid())
+        dead = [os.path.join(self.cache, n.format(tag)) for n in (
+            "Foo-1.0.tar.xz.{}.abc.part", "Foo-1.0.tar.xz.xyz.part",
+            "apt-state.{}.abc", "apt-state.xyz")]
         live = [os.path.join(self.cache, n.format(os.getpid())) for n in (
             "Foo-1.0.tar.xz.pid{}.abc.part", "apt-state.pid{}.abc")]
         for path in dead + live:

@@ -1,6 +1,5 @@
 """scripts/patch_headers.py (make fix-headers) on fixture patches."""
 
-import os
 import unittest
 
 from tests.support import TempDirTest, read, run_script, write
