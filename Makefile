@@ -12,6 +12,26 @@ TESTOPTS ?=
 COMPARE ?=
 CPYTHON_TARBALL ?=
 export CPYTHON_TARBALL
+# A relative CPYTHON_TARBALL is taken from the folder make was started in,
+# also with `make -C DIR` (make's PWD is still the caller's).
+WORKBENCH_CALLER_DIR ?= $(or $(PWD),$(CURDIR))
+export WORKBENCH_CALLER_DIR
+
+# Bad values are refused before anything runs, in one line.
+no_digits = $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst \
+	5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1)))))))))))
+ifneq ($(words $(JOBS))$(call no_digits,$(JOBS)),1)
+$(error JOBS=$(JOBS): JOBS must be a positive integer, e.g. JOBS=4)
+endif
+ifeq ($(subst 0,,$(JOBS)),)
+$(error JOBS=$(JOBS): JOBS must be a positive integer, e.g. JOBS=4)
+endif
+ifneq ($(filter-out 1,$(DEBUG)),)
+$(error DEBUG=$(DEBUG): DEBUG is on for 1 only; leave it empty for off)
+endif
+ifneq ($(filter-out 1,$(ASAN)),)
+$(error ASAN=$(ASAN): ASAN is on for 1 only; leave it empty for off)
+endif
 
 CACHE := cache
 TARBALL := $(CACHE)/$(BASE_TARBALL)

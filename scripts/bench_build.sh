@@ -7,11 +7,18 @@
 # Each printed as seconds and as a ratio to bare.
 #
 #   bench_build.sh TARBALL JOBS [SCRATCH]
+#
+# Works in a new folder bench-build.XXXXXX inside SCRATCH (default: $TMPDIR
+# or /tmp) and removes only that folder at exit, never SCRATCH itself.
 set -eu
 tarball=$1 jobs=$2
 here=$(cd "$(dirname "$0")" && pwd)
-scratch=${3:-$(mktemp -d "${TMPDIR:-/tmp}/bench-build.XXXXXX")}
+parent=${3:-${TMPDIR:-/tmp}}
+mkdir -p "$parent"
+scratch=$(mktemp -d "$parent/bench-build.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 python=${PYTHON:-python3}
 
 if ! command -v ccache >/dev/null 2>&1; then
@@ -24,7 +31,7 @@ quiet() { "$@" >"$scratch/log" 2>&1 || { tail -20 "$scratch/log" >&2; exit 1; };
 
 mkdir -p "$scratch/bare"
 t0=$(now)
-tar -x -f "$tarball" -C "$scratch/bare" --strip-components=1
+tar -x -f "$tarball" -C "$scratch/bare" --strip-components=1 --no-same-owner
 quiet sh -c "cd '$scratch/bare' && ./configure -q && make -j$jobs"
 bare=$(elapsed "$t0" "$(now)")
 

@@ -37,11 +37,16 @@ def git(repo, *args, env=None, input=None):
                     GIT_AUTHOR_EMAIL="", GIT_COMMITTER_NAME="multi-core Python workbench",
                     GIT_COMMITTER_EMAIL="")
     full_env.update(env or {})
-    proc = subprocess.run(["git", "-c", "core.autocrlf=false", "-c", "user.useConfigOnly=false",
-                           "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=" + BRANCH]
-                          + list(args), cwd=repo, env=full_env, input=input,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.autocrlf=false",
+             "-c", "user.useConfigOnly=false", "-c", "commit.gpgsign=false",
+             "-c", "init.defaultBranch=" + BRANCH] + list(args),
+            cwd=repo, env=full_env, input=input, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, universal_newlines=True)
+    except FileNotFoundError:
+        raise workbench.WorkbenchError(
+            "git is not installed (run `make deps`)")
     if proc.returncode != 0:
         raise workbench.WorkbenchError("`git {}` failed in {}: {}".format(
             " ".join(args[:3]), repo, (proc.stderr or proc.stdout).strip()))
@@ -96,8 +101,13 @@ def build_repo(repo, tarball, patches, names):
     if os.path.exists(repo):
         shutil.rmtree(repo)
     os.makedirs(repo)
-    subprocess.run(["tar", "-x", "-f", tarball, "-C", repo, "--strip-components=1"],
-                   check=True)
+    proc = subprocess.run(["tar", "-x", "-f", tarball, "-C", repo,
+                           "--strip-components=1", "--no-same-owner"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        raise workbench.WorkbenchError("could not unpack {}: {}".format(
+            tarball, (proc.stdout.strip() or "?").splitlines()[0]))
     git(repo, "init", "-q")
     git(repo, "add", "-A", "-f")
     git(repo, "commit", "-q", "-m", "Base: the release tarball " + os.path.basename(tarball),
@@ -178,16 +188,16 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     parser.add_argument("--patches", default=workbench.PATCHES)
     args = parser.parse_args(argv)
-    try:
-        names = workbench.read_series(args.patches)
-        os.makedirs(args.out, exist_ok=True)
-        repo = os.path.join(args.out, "repo")
-        proposed = build_repo(repo, args.tarball, args.patches, names)
-        mails = format_patches(repo, args.out)
-        tree = round_trip(repo, mails)
-        quilt_tree_matches(repo, args.tarball, args.patches)
-    except workbench.WorkbenchError as exc:
-        workbench.die(PROG, exc)
+    if not os.path.isfile(args.tarball):
+        raise workbench.WorkbenchError(
+            "{}: no such file (run `make fetch`)".format(args.tarball))
+    names = workbench.read_series(args.patches)
+    os.makedirs(args.out, exist_ok=True)
+    repo = os.path.join(args.out, "repo")
+    proposed = build_repo(repo, args.tarball, args.patches, names)
+    mails = format_patches(repo, args.out)
+    tree = round_trip(repo, mails)
+    quilt_tree_matches(repo, args.tarball, args.patches)
     print("{}: {} proposed commit(s) on tag baseline in {}".format(PROG, len(proposed), repo))
     for mail in mails:
         print("  " + os.path.relpath(mail))
@@ -197,4 +207,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main(PROG, main))

@@ -12,7 +12,13 @@ Sources, in order, the first that yields a file with the pinned SHA-256 wins:
      Debian mirror(s) this machine's own apt configuration names.
 
 Every download goes to a temporary name, is verified, and only then renamed
-into place; a file that fails verification is removed.
+into place; a file that fails verification is removed.  The temporary names
+carry the process id: an interrupted run removes its own on the way out, and
+the next run removes those of a run that is gone (killed with SIGKILL).
+
+A download cache that cannot be written stops the fetch before any download:
+the tarball must end up in the cache for `make apply`, so downloading it
+anywhere else would not help.
 """
 
 import argparse
@@ -70,32 +76,100 @@ class Fetcher:
                 "{}: SHA-256 mismatch: expected {}, got {}; {}"
                 .format(what, self.sha256, digest, fate))
 
-    def install(self, tmp):
+    def install(self, tmp, what="download"):
         """Verify a temporary file and rename it to the cache entry."""
-        self.verify(tmp, "download")
+        self.verify(tmp, what)
+        # mkstemp made it private (0600); a cache entry is not.
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, self.target)
 
     def tmpname(self):
         os.makedirs(self.cache, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.name + ".", suffix=".part",
-                                   dir=self.cache)
+        fd, tmp = tempfile.mkstemp(
+            prefix="{}.{}".format(self.name, workbench.pid_tag()),
+            suffix=".part", dir=self.cache)
         os.close(fd)
         return tmp
+
+    # -- the cache folder ---------------------------------------------------
+
+    def check_cache(self):
+        """Odd things where the cache or its entry should be: refused before
+        anything is tried, with what to do."""
+        if os.path.lexists(self.cache) and not os.path.isdir(self.cache):
+            raise workbench.WorkbenchError(
+                "{} is not a folder: the download cache must be one "
+                "(move the file away); nothing was tried".format(self.cache))
+        if os.path.isdir(self.target):
+            raise workbench.WorkbenchError(
+                "{} is a folder, not the tarball: remove it (rm -r '{}'); "
+                "nothing was tried".format(self.target, self.target))
+
+    def remove_leftovers(self):
+        """Remove what runs that are gone left in the cache: partial
+        downloads and private apt state folders."""
+        try:
+            names = os.listdir(self.cache)
+        except OSError:
+            return
+        for name in names:
+            path = os.path.join(self.cache, name)
+            if not ((name.startswith(self.name + ".") and
+                     name.endswith(".part")) or
+                    name.startswith("apt-state.")):
+                continue
+            if not workbench.leftover(name):
+                continue
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path)
+                else:
+                    os.unlink(path)
+            except OSError as exc:
+                log("could not remove the leftover {}".format(
+                    workbench.os_error(exc)))
+                continue
+            log("removed {}, left by an interrupted run".format(path))
+
+    def check_writable(self):
+        """Downloads need a writable cache: say so once, before any."""
+        try:
+            os.makedirs(self.cache, exist_ok=True)
+            os.unlink(self.tmpname())
+        except OSError as exc:
+            raise workbench.WorkbenchError(
+                "cannot write the download cache {}: {}; no download was "
+                "tried (the tarball must be there for `make apply`): make "
+                "the folder writable, or work in a writable checkout".format(
+                    self.cache, exc.strerror or exc))
 
     # -- the sources --------------------------------------------------------
 
     def from_user(self, path):
+        if os.path.isdir(path):
+            raise SourceFailed("{}: a folder, not a tarball".format(path))
         if not os.path.isfile(path):
             raise SourceFailed("{}: no such file".format(path))
-        self.verify(path, path, remove=False)
-        if os.path.abspath(path) != os.path.abspath(self.target):
-            tmp = self.tmpname()
+        try:
+            self.verify(path, path, remove=False)
+        except OSError as exc:
+            raise SourceFailed("cannot read it: " + workbench.os_error(exc))
+        if os.path.abspath(path) == os.path.abspath(self.target):
+            return
+        self.check_writable()
+        tmp = self.tmpname()
+        try:
             try:
-                shutil.copyfile(path, tmp)
-                self.install(tmp)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+                copy_file(path, tmp)
+            except OSError as exc:
+                raise workbench.WorkbenchError(
+                    "could not copy CPYTHON_TARBALL {} into {}: {}; the "
+                    "partial copy was removed".format(
+                        path, self.cache, exc.strerror or exc))
+            self.install(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
     def from_cache(self):
         if not os.path.exists(self.target):
@@ -143,7 +217,8 @@ class Fetcher:
                                              c["DEBIAN_COMPONENT"])
         what = "{}={} from {} {}".format(src, version, uri, c["DEBIAN_SUITE"])
         os.makedirs(self.cache, exist_ok=True)
-        state = tempfile.mkdtemp(prefix="apt-state.", dir=self.cache)
+        state = tempfile.mkdtemp(
+            prefix="apt-state." + workbench.pid_tag(), dir=self.cache)
         try:
             for d in ("lists/partial", "cache/archives/partial",
                       "etc/sources.list.d", "etc/preferences.d", "download"):
@@ -165,7 +240,15 @@ class Fetcher:
                 # The private directory is not readable by the _apt user.
                 apt += ["-o", "APT::Sandbox::User=root"]
             log("trying Debian source package " + what)
-            run_apt(apt + ["update"], state, "apt-get update ({})".format(line.strip()))
+            out = run_apt(apt + ["update"], state,
+                          "apt-get update ({})".format(line.strip()))
+            # apt-get update exits 0 when it could not fetch the index: its
+            # own error line says why (no network, no such host...).
+            failed = [line for line in out
+                      if line.startswith("W: Failed to fetch")]
+            if failed:
+                raise SourceFailed("apt-get update ({}) failed: {}".format(
+                    line.strip(), failed[0][3:]))
             download = os.path.join(state, "download")
             run_apt(apt + ["source", "--download-only", "{}={}".format(src, version)],
                     download, "apt-get source {}={}".format(src, version))
@@ -187,6 +270,8 @@ class Fetcher:
     # -- the whole -----------------------------------------------------------
 
     def fetch(self, user_tarball=None):
+        self.check_cache()
+        self.remove_leftovers()
         if user_tarball:
             try:
                 self.from_user(user_tarball)
@@ -203,6 +288,8 @@ class Fetcher:
         failures = []
         for label, source in sources:
             try:
+                if source != self.from_cache:
+                    self.check_writable()
                 source()
                 return label
             except SourceFailed as exc:
@@ -216,20 +303,55 @@ class Fetcher:
 
 def run_apt(cmd, cwd, what):
     """Run apt-get, passing its progress lines on as they come."""
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, universal_newlines=True,
-                            stdin=subprocess.DEVNULL)
+    try:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT,
+                                universal_newlines=True,
+                                stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        raise SourceFailed("{}: {}".format(what, workbench.os_error(exc)))
     out = []
-    for line in proc.stdout:
-        line = line.rstrip()
-        out.append(line)
-        if line.startswith(("Get:", "Fetched")):
-            log("  " + line)
-    proc.wait()
+    try:
+        for line in proc.stdout:
+            line = line.rstrip()
+            out.append(line)
+            if line.startswith(("Get:", "Fetched")):
+                log("  " + line)
+        proc.wait()
+    except BaseException:
+        proc.kill()         # interrupted: apt goes too
+        proc.wait()
+        raise
     if proc.returncode != 0:
         errors = [l for l in out if l.startswith(("E:", "Err:"))]
         detail = " / ".join(errors[-3:] or out[-3:]) or "no output"
-        raise SourceFailed("{} failed (exit {}): {}".format(what, proc.returncode, detail))
+        raise SourceFailed("{} failed (exit {}): {}".format(
+            what, proc.returncode, detail))
+    return out
+
+
+def current_umask():
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def copy_file(src, dst):
+    """shutil.copyfile, a function of its own so that tests can fill the
+    disk."""
+    shutil.copyfile(src, dst)
+
+
+def resolve_user_tarball(path, caller_dir=None):
+    """CPYTHON_TARBALL relative to the folder make was started in (make -C
+    changes folder before it runs us), or failing that relative to ours."""
+    if os.path.isabs(path):
+        return path
+    if caller_dir and os.path.isabs(caller_dir):
+        first = os.path.join(caller_dir, path)
+        if os.path.lexists(first) or not os.path.lexists(path):
+            return os.path.normpath(first)
+    return os.path.abspath(path)
 
 
 def copy_with_progress(resp, out, label):
@@ -354,17 +476,23 @@ def main(argv=None):
     parser.add_argument("--apt-get", default="apt-get", help="the apt-get command")
     parser.add_argument("--timeout", type=float, default=10,
                         help="connect timeout for the upstream URL, in seconds")
+    parser.add_argument("--caller-dir",
+                        default=os.environ.get("WORKBENCH_CALLER_DIR"),
+                        help="resolve a relative --tarball from here "
+                             "(default: $WORKBENCH_CALLER_DIR, which the "
+                             "Makefile sets to the folder make started in)")
     args = parser.parse_args(argv)
-    try:
-        conf = workbench.read_conf(args.conf)
-        fetcher = Fetcher(conf, args.cache, args.apt_etc, args.apt_get, args.timeout)
-        source = fetcher.fetch(args.tarball)
-    except workbench.WorkbenchError as exc:
-        workbench.die(PROG, exc)
+    tarball = args.tarball
+    if tarball:
+        tarball = resolve_user_tarball(tarball, args.caller_dir)
+    conf = workbench.read_conf(args.conf)
+    fetcher = Fetcher(conf, args.cache, args.apt_etc, args.apt_get,
+                      args.timeout)
+    source = fetcher.fetch(tarball)
     log("{} verified (sha256 {}), from the {}".format(
         fetcher.target, fetcher.sha256, source))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main(PROG, main))

@@ -3,8 +3,10 @@
 Standard library only; runs with any Python >= 3.7.
 """
 
+import errno
 import hashlib
 import os
+import signal
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,6 +25,86 @@ class WorkbenchError(Exception):
 def die(prog, err):
     print("{}: {}".format(prog, err), file=sys.stderr)
     sys.exit(1)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised like KeyboardInterrupt so that every
+    `finally` removes what the step had half made."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminated(signum, frame):
+    raise Terminated(signum)
+
+
+def os_error(exc):
+    """An OSError as one line: what failed, on which path."""
+    what = exc.strerror or str(exc)
+    if exc.filename is not None and exc.filename2 is not None:
+        return "{} -> {}: {}".format(exc.filename, exc.filename2, what)
+    if exc.filename is not None:
+        return "{}: {}".format(exc.filename, what)
+    return what
+
+
+def run_main(prog, main, argv=None):
+    """Run a script's main(argv) as the contract wants failures reported:
+    a WorkbenchError or an OSError (unwritable folder, full disk, a file that
+    is a folder...) in a line or two, never a traceback, exit 1; Ctrl-C,
+    SIGTERM or SIGHUP in one line, exit 128 + the signal, after the
+    `finally` blocks removed what was half made."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _terminated)
+    try:
+        return main(argv)
+    except WorkbenchError as exc:
+        print("{}: {}".format(prog, exc), file=sys.stderr)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            hint = " (free some space and run it again)"
+        elif exc.errno == errno.EROFS:
+            hint = " (work in a writable checkout)"
+        else:
+            hint = ""
+        print("{}: {}{}".format(prog, os_error(exc), hint), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\n{}: interrupted; its temporary files were removed".format(
+            prog), file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Terminated as exc:
+        print("{}: killed by signal {}; its temporary files were removed"
+              .format(prog, exc.signum), file=sys.stderr)
+        return 128 + exc.signum
+    return 1
+
+
+def pid_tag():
+    """Put in the names of temporary files and folders, so that a later run
+    can tell the leftovers of a dead process from those of a running one."""
+    return "pid{}.".format(os.getpid())
+
+
+def leftover(name):
+    """Is NAME, a temporary name made with pid_tag(), the leftover of a
+    process that is gone?  (Names with no tag are leftovers too; call this
+    before making temporary files of one's own.)"""
+    for part in name.split("."):
+        if part.startswith("pid") and part[3:].isdigit():
+            pid = int(part[3:])
+            if pid == os.getpid():
+                return True
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            except OSError:
+                return False     # alive, another user's
+            return False
+    return True
 
 
 def read_conf(path=BASE_CONF):
@@ -51,7 +133,13 @@ def sha256_file(path):
 def read_series(patches=PATCHES):
     """Return the patch names of patches/series, in order, without comments."""
     names = []
-    with open(os.path.join(patches, "series"), encoding="utf-8") as f:
+    path = os.path.join(patches, "series")
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise WorkbenchError("cannot read the series: {}".format(
+            os_error(exc)))
+    with f:
         for line in f:
             line = line.split("#", 1)[0].strip()
             if line:

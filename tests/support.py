@@ -14,17 +14,25 @@ SCRIPTS = os.path.join(ROOT, "scripts")
 sys.path.insert(0, SCRIPTS)
 
 
-def make_tarball(path, top, files):
+def make_tarball(path, top, files, uid=0):
     """Write a .tar.xz holding `top`/name for each name -> text in `files`."""
     with tarfile.open(path, "w:xz") as tar:
         for name, text in sorted(files.items()):
             data = text.encode()
             info = tarfile.TarInfo("{}/{}".format(top, name))
             info.size = len(data)
+            info.uid = info.gid = uid
             info.mtime = 1600000000
             tar.addfile(info, io.BytesIO(data))
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def dead_pid():
+    """The process id of a process that has ended."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
 
 
 def write(path, text, mode=None):

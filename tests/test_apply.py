@@ -2,10 +2,15 @@
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 import unittest
 
-from tests.support import ROOT, TempDirTest, make_tarball, read, run_script, write
+from tests.support import (ROOT, TempDirTest, dead_pid, make_tarball, read,
+                           run_script, write)
 
 ORIGINAL = {
     "hello.c": "".join("line {}\n".format(i) for i in range(1, 41)),
@@ -59,10 +64,20 @@ class ApplyTest(TempDirTest):
         write(os.path.join(self.patches, "series"),
               "# baseline\n" + "\n".join(names) + "\n")
 
-    def apply(self, *args):
-        return run_script("apply.py", "--tree", self.tree, "--tarball", self.tarball,
+    def apply(self, *args, tree=None, cwd=None, env=None):
+        return run_script("apply.py", "--tree", tree or self.tree,
+                          "--tarball", self.tarball,
                           "--patches", self.patches,
-                          "--quiltrc", os.path.join(ROOT, "quiltrc"), *args)
+                          "--quiltrc", os.path.join(ROOT, "quiltrc"), *args,
+                          cwd=cwd, env=env)
+
+    def assertOneMessage(self, proc, lines=2):
+        """Failed, in a line or two (plus indented detail), no traceback."""
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("Traceback", proc.stdout)
+        own = [line for line in proc.stdout.splitlines()
+               if line and not line.startswith(" ")]
+        self.assertLessEqual(len(own), lines, proc.stdout)
 
     def applied(self):
         path = os.path.join(self.tree, ".pc", "applied-patches")
@@ -129,6 +144,9 @@ class ApplyTest(TempDirTest):
         proc = self.apply()
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("proposed/01-b.patch applies only with offset", proc.stdout)
+        # the advice refreshes that patch, not the top one
+        self.assertIn("push proposed/01-b.patch && ", proc.stdout)
+        self.assertIn("refresh proposed/01-b.patch", proc.stdout)
         self.assertEqual(self.applied(), ["baseline/01-a.patch"])
         self.assertNotIn("line twenty", self.hello())
 
@@ -153,6 +171,154 @@ class ApplyTest(TempDirTest):
         self.assertIn("changes that are not in proposed/02-c.patch", proc.stdout)
         self.assertIn("edited by hand", self.hello())
         self.assertEqual(len(self.applied()), 3)
+
+    def test_changed_patch_relative_tree(self):
+        # As the Makefile calls it: --tree src/patched, relative.
+        cwd = os.path.dirname(os.path.dirname(self.tree))
+        rel = os.path.relpath(self.tree, cwd)
+        self.assertEqual(self.apply(tree=rel, cwd=cwd).returncode, 0)
+        self.write_patch("proposed/01-b.patch",
+                         patch("hello.c", "line 20", "line 20?", 20))
+        proc = self.apply(tree=rel, cwd=cwd)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("popped proposed/01-b.patch", proc.stdout)
+        self.assertIn("line 20?\n", self.hello())
+        self.assertEqual(len(self.applied()), 3)
+        self.assertNotIn("warning", proc.stdout)
+
+    def test_hand_edit_away_from_every_hunk_is_kept(self):
+        for tree, cwd in ((self.tree, None), ("src/tree", self.tmp)):
+            with self.subTest(tree=tree):
+                shutil.rmtree(self.tree, ignore_errors=True)
+                self.write_patch("proposed/02-c.patch",
+                                 patch("hello.c", "line 35", "line 35!", 35))
+                self.assertEqual(self.apply(tree=tree, cwd=cwd).returncode, 0)
+                hello = os.path.join(self.tree, "hello.c")
+                write(hello, "/* HAND EDIT */\n" + self.hello())
+                self.write_patch("proposed/02-c.patch",
+                                 patch("hello.c", "line 35", "line 35?", 35))
+                proc = self.apply(tree=tree, cwd=cwd)
+                self.assertOneMessage(proc)
+                self.assertIn("changes that are not in proposed/02-c.patch",
+                              proc.stdout)
+                self.assertIn("+/* HAND EDIT */", proc.stdout)  # the diff
+                self.assertTrue(self.hello().startswith("/* HAND EDIT */\n"))
+                self.assertIn("line 35!", self.hello())
+                self.assertEqual(len(self.applied()), 3)
+
+    def test_unrefreshed_edits_are_named(self):
+        self.assertEqual(self.apply().returncode, 0)
+        write(os.path.join(self.tree, "README"), "edited\n")
+        hello = os.path.join(self.tree, "hello.c")
+        write(hello, self.hello().replace("line 1\n", "line one\n"))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("nothing to do", proc.stdout)
+        self.assertIn("warning", proc.stdout)
+        self.assertIn("README (in no patch", proc.stdout)
+        self.assertIn("hello.c (in proposed/02-c.patch: not refreshed)",
+                      proc.stdout)
+        # touched but not changed: no warning
+        write(os.path.join(self.tree, "README"), ORIGINAL["README"])
+        write(hello, self.hello().replace("line one\n", "line 1\n"))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("warning", proc.stdout)
+
+    def test_pc_deleted(self):
+        self.assertEqual(self.apply().returncode, 0)
+        shutil.rmtree(os.path.join(self.tree, ".pc"))
+        proc = self.apply()
+        self.assertOneMessage(proc)
+        self.assertIn("not a quilt tree", proc.stdout)
+        self.assertIn("rm -rf " + self.tree, proc.stdout)
+        self.assertNotIn("pristine", proc.stdout)
+        proc = self.apply("--pop")
+        self.assertOneMessage(proc)
+        self.assertIn("not a quilt tree", proc.stdout)
+
+    def test_series_missing(self):
+        os.unlink(os.path.join(self.patches, "series"))
+        proc = self.apply()
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn(os.path.join(self.patches, "series"), proc.stdout)
+        self.assertFalse(os.path.exists(self.tree))
+
+    def test_series_names_a_missing_patch(self):
+        os.unlink(os.path.join(self.patches, "proposed/02-c.patch"))
+        proc = self.apply()
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn("proposed/02-c.patch", proc.stdout)
+        self.assertFalse(os.path.exists(self.tree))
+
+    def test_unwritable_parent(self):
+        # src is a file: the tree cannot be made there.
+        write(os.path.dirname(self.tree), "not a folder\n")
+        proc = self.apply()
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn(os.path.dirname(self.tree), proc.stdout)
+
+    def test_bad_tarball(self):
+        write(self.tarball, "not a tarball\n")
+        proc = self.apply()
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn("could not unpack", proc.stdout)
+        self.assertEqual(os.listdir(os.path.dirname(self.tree)), [])
+
+    def test_tree_belongs_to_the_user(self):
+        make_tarball(self.tarball, "fixture-1.0", ORIGINAL, uid=4321)
+        self.assertEqual(self.apply().returncode, 0)
+        st = os.stat(os.path.join(self.tree, "hello.c"))
+        self.assertEqual(st.st_uid, os.getuid())
+
+    def test_leftovers_of_dead_runs_removed(self):
+        src = os.path.dirname(self.tree)
+        dead_tag = "pid{}".format(dead_pid())
+        dead = os.path.join(src, "tree.unpacking.{}.abc".format(dead_tag))
+        old = os.path.join(src, "tree.unpacking.xyz")
+        live = os.path.join(src, "tree.unpacking.pid{}.def".format(
+            os.getpid()))
+        other = os.path.join(src, "tree-debug.unpacking.{}.abc".format(
+            dead_tag))
+        for d in (dead, old, live, other):
+            os.makedirs(os.path.join(d, "Lib"))
+        proc = self.apply()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertFalse(os.path.exists(dead))
+        self.assertFalse(os.path.exists(old))
+        self.assertTrue(os.path.exists(live))     # a run still going
+        self.assertTrue(os.path.exists(other))    # another tree's
+
+    def interrupt_unpack(self, signum):
+        # A tar that hangs, to interrupt the unpacking.
+        bin_dir = self.path("bin")
+        write(os.path.join(bin_dir, "tar"), "#!/bin/sh\nexec sleep 30\n",
+              0o755)
+        env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"])
+        env.pop("CPYTHON_TARBALL", None)
+        proc = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "scripts", "apply.py"),
+             "--tree", self.tree, "--tarball", self.tarball, "--patches",
+             self.patches], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True, env=env, stdin=subprocess.DEVNULL)
+        src = os.path.dirname(self.tree)
+        deadline = time.monotonic() + 20
+        while not (os.path.isdir(src) and os.listdir(src)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signum)
+        out, _ = proc.communicate(timeout=20)
+        self.assertEqual(proc.returncode, 128 + signum, out)
+        self.assertNotIn("Traceback", out)
+        self.assertEqual(len(out.strip().splitlines()), 1, out)
+        self.assertEqual(os.listdir(src), [])
+
+    def test_ctrl_c_leaves_nothing(self):
+        self.interrupt_unpack(signal.SIGINT)
+
+    def test_sigterm_leaves_nothing(self):
+        self.interrupt_unpack(signal.SIGTERM)
 
     def test_removed_patch_is_popped(self):
         self.assertEqual(self.apply().returncode, 0)

@@ -117,5 +117,25 @@ class ExportTest(TempDirTest):
         # same dates and authors from the DEP-3 headers: the same commits
         self.assertEqual(git(os.path.join(self.out, "repo"), "rev-parse", "HEAD"), head)
 
+    def assertOneMessage(self, proc, what):
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("Traceback", proc.stdout)
+        self.assertLessEqual(len(proc.stdout.strip().splitlines()), 2,
+                             proc.stdout)
+        self.assertIn(what, proc.stdout)
+
+    def test_bad_input_in_one_line(self):
+        os.unlink(os.path.join(self.patches, "proposed", "01.patch"))
+        self.assertOneMessage(self.export(), "proposed/01.patch")
+        os.unlink(os.path.join(self.patches, "series"))
+        self.assertOneMessage(self.export(),
+                              os.path.join(self.patches, "series"))
+        write(os.path.join(self.patches, "series"), "baseline/01.patch\n")
+        write(self.tarball, "not a tarball\n")
+        self.assertOneMessage(self.export(), "could not unpack")
+        os.unlink(self.tarball)
+        self.assertOneMessage(self.export(), self.tarball + ": no such file")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,11 +1,21 @@
 """scripts/fetch.py: verification, the order of the sources, failures."""
 
+import contextlib
+import errno
+import io
 import os
 import re
+import signal
+import stat
+import subprocess
+import sys
 import textwrap
+import time
 import unittest
+from unittest import mock
 
-from tests.support import TempDirTest, make_tarball, read, run_script, write
+from tests.support import (SCRIPTS, TempDirTest, dead_pid, make_tarball,
+                           read, run_script, write)
 
 import fetch
 
@@ -17,7 +27,18 @@ STUB_APT = textwrap.dedent("""\
     echo "$*" >> "$STUB_LOG"
     for a in "$@"; do last=$a; done
     case " $* " in
-        *" update "*) echo "Get:1 stub InRelease"; exit 0 ;;
+        *" update "*)
+            [ -z "${STUB_SLEEP:-}" ] || exec sleep "$STUB_SLEEP"
+            if [ -n "${STUB_UNREACHABLE:-}" ]; then
+                echo "Err:1 http://mirror.invalid/debian stable InRelease"
+                echo "  Could not resolve 'mirror.invalid'"
+                printf '%s%s%s\\n' "W: Failed to fetch " \
+                    "http://mirror.invalid/debian/dists/stable/InRelease  " \
+                    "Could not resolve 'mirror.invalid'"
+                echo "W: Some index files failed to download."
+                exit 0
+            fi
+            echo "Get:1 stub InRelease"; exit 0 ;;
         *" source "*)
             [ -n "${STUB_ORIG:-}" ] || { echo "E: Unable to find a source package"; exit 100; }
             cp "$STUB_ORIG" ./"$STUB_ORIG_NAME"; echo "Get:2 stub (tar)"; exit 0 ;;
@@ -53,13 +74,35 @@ class FetchTest(TempDirTest):
             DEBIAN_COMPONENT = main
             """.format(self.sha, url)))
 
-    def fetch(self, *args, debian_orig=None):
-        env = {"STUB_LOG": self.log, "STUB_ORIG_NAME": "foo_1.0.orig.tar.xz",
-               "STUB_ORIG": debian_orig or ""}
+    def fetch(self, *args, debian_orig=None, env=None, cwd=None):
+        full_env = {"STUB_LOG": self.log,
+                    "STUB_ORIG_NAME": "foo_1.0.orig.tar.xz",
+                    "STUB_ORIG": debian_orig or ""}
+        full_env.update(env or {})
         return run_script("fetch.py", "--conf", self.path("base.conf"),
                           "--cache", self.cache, "--apt-etc", self.path("apt"),
                           "--apt-get", self.path("apt-get"), "--timeout", "2",
-                          *args, env=env)
+                          *args, env=full_env, cwd=cwd)
+
+    def fetch_here(self, *args):
+        """fetch.py run in this process (to inject faults): (exit, output)."""
+        err = io.StringIO()
+        argv = ["--conf", self.path("base.conf"), "--cache", self.cache,
+                "--apt-etc", self.path("apt"), "--apt-get",
+                self.path("apt-get"), "--timeout", "2"] + list(args)
+        with contextlib.redirect_stderr(err), \
+                mock.patch.dict(os.environ, {"STUB_LOG": self.log}):
+            code = fetch.workbench.run_main("fetch", fetch.main, argv)
+        return code, err.getvalue()
+
+    def assertOneMessage(self, proc, lines=2):
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertNotIn("Traceback", proc.stdout)
+        # progress lines: a source failed, apt's Get: lines, trying...
+        errors = [line for line in proc.stdout.splitlines()
+                  if line.startswith("fetch: ") and " failed: " not in line
+                  and not line.startswith(("fetch:   ", "fetch: trying"))]
+        self.assertLessEqual(len(errors), lines, proc.stdout)
 
     def cached(self):
         return os.path.join(self.cache, "Foo-1.0.tar.xz")
@@ -184,6 +227,173 @@ class FetchTest(TempDirTest):
         self.assertEqual(labels, ["download cache", "upstream URL", "Debian source package"])
         self.assertIn("Unable to find a source package", proc.stdout)
         self.assertFalse(os.path.exists(self.cached()))
+
+    def test_corrupt_cache_removed_when_every_source_fails(self):
+        os.makedirs(self.cache)
+        with open(self.bad, "rb") as src, open(self.cached(), "wb") as dst:
+            dst.write(src.read())
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        proc = self.fetch()
+        self.assertOneMessage(proc)
+        self.assertIn(self.bad_sha, proc.stdout)
+        self.assertEqual(os.listdir(self.cache), [])
+
+    # -- bad input and faults: one line, no traceback -----------------------
+
+    def test_cache_is_a_file(self):
+        write(self.cache, "not a folder\n")
+        proc = self.fetch()
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn(self.cache + " is not a folder", proc.stdout)
+        self.assertEqual(read(self.cache), "not a folder\n")
+
+    def test_cache_entry_is_a_folder(self):
+        os.makedirs(os.path.join(self.cached(), "x"))
+        for args in ((), ("--tarball", self.good)):
+            proc = self.fetch(*args)
+            self.assertOneMessage(proc, lines=1)
+            self.assertIn(self.cached() + " is a folder", proc.stdout)
+            self.assertTrue(os.path.isdir(os.path.join(self.cached(), "x")))
+
+    def test_unwritable_cache(self):
+        # As root, permissions do not stop writes: fake what the kernel says.
+        os.makedirs(self.cache)
+        denied = OSError(errno.EACCES, "Permission denied", self.cache)
+        with mock.patch("tempfile.mkstemp", side_effect=denied):
+            code, out = self.fetch_here()
+        self.assertEqual(code, 1, out)
+        self.assertNotIn("Traceback", out)
+        self.assertEqual(len(out.strip().splitlines()), 1, out)
+        self.assertIn("cannot write the download cache", out)
+        self.assertIn("Permission denied", out)
+        self.assertEqual(self.apt_calls(), [])
+        # a good tarball already in a read-only cache is all that is needed
+        with open(self.good, "rb") as src, open(self.cached(), "wb") as dst:
+            dst.write(src.read())
+        with mock.patch("tempfile.mkstemp", side_effect=denied):
+            code, out = self.fetch_here()
+        self.assertEqual(code, 0, out)
+
+    @unittest.skipUnless(os.geteuid() == 0, "setpriv needs root")
+    def test_read_only_checkout_as_another_user(self):
+        # The real thing: a cache folder this user cannot write.
+        os.chmod(self.tmp, 0o755)
+        os.makedirs(self.cache, mode=0o755)
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             sys.executable, os.path.join(SCRIPTS, "fetch.py"),
+             "--conf", self.path("base.conf"), "--cache", self.cache,
+             "--apt-etc", self.path("apt"), "--apt-get",
+             self.path("apt-get")], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, universal_newlines=True,
+            env={"PATH": os.environ["PATH"], "STUB_LOG": self.log})
+        if "setpriv:" in proc.stdout:
+            self.skipTest(proc.stdout.strip())
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn("cannot write the download cache", proc.stdout)
+        self.assertEqual(os.listdir(self.cache), [])
+
+    def test_disk_full_copying_user_tarball(self):
+        def fill_disk(src, dst):
+            with open(dst, "wb") as f:
+                f.write(b"partial")
+            raise OSError(errno.ENOSPC, "No space left on device", dst)
+        with mock.patch.object(fetch, "copy_file", fill_disk):
+            code, out = self.fetch_here("--tarball", self.good)
+        self.assertEqual(code, 1, out)
+        self.assertNotIn("Traceback", out)
+        self.assertEqual(len(out.strip().splitlines()), 1, out)
+        self.assertIn("No space left on device", out)
+        self.assertIn(self.good, out)
+        self.assertEqual(os.listdir(self.cache), [])   # no partial copy
+
+    def test_user_tarball_is_a_folder(self):
+        proc = self.fetch("--tarball", self.tmp)
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn("a folder, not a tarball", proc.stdout)
+
+    def test_relative_user_tarball_from_the_callers_folder(self):
+        # make -C DIR: the script runs in DIR, the user gave a path
+        # relative to the folder make was started in.
+        elsewhere = self.path("elsewhere")
+        os.makedirs(elsewhere)
+        rel = os.path.relpath(self.good, self.tmp)
+        proc = self.fetch("--tarball", rel, cwd=elsewhere,
+                          env={"WORKBENCH_CALLER_DIR": self.tmp})
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertCachedGood()
+        proc = self.fetch("--tarball", "missing.tar.xz", cwd=elsewhere,
+                          env={"WORKBENCH_CALLER_DIR": self.tmp})
+        self.assertOneMessage(proc, lines=1)
+        self.assertIn(self.path("missing.tar.xz") + ": no such file",
+                      proc.stdout)
+
+    def test_cache_copy_has_normal_permissions(self):
+        old = os.umask(0o022)
+        try:
+            proc = self.fetch("--tarball", self.good)
+        finally:
+            os.umask(old)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(stat.S_IMODE(os.stat(self.cached()).st_mode), 0o644)
+
+    def test_unreachable_mirror_named_with_apts_error(self):
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        proc = self.fetch(env={"STUB_UNREACHABLE": "1"},
+                          debian_orig=self.good)
+        self.assertOneMessage(proc)
+        self.assertIn("Failed to fetch http://mirror.invalid/debian/dists/"
+                      "stable/InRelease  Could not resolve", proc.stdout)
+        self.assertFalse(os.path.exists(self.cached()))
+
+    def test_leftovers_of_dead_runs_removed(self):
+        os.makedirs(self.cache)
+        tag = "pid{}".format(dead_pid())
+        dead = [os.path.join(self.cache, n.format(tag)) for n in (
+            "Foo-1.0.tar.xz.{}.abc.part", "Foo-1.0.tar.xz.xyz.part",
+            "apt-state.{}.abc", "apt-state.xyz")]
+        live = [os.path.join(self.cache, n.format(os.getpid())) for n in (
+            "Foo-1.0.tar.xz.pid{}.abc.part", "apt-state.pid{}.abc")]
+        for path in dead + live:
+            if path.endswith(".part"):
+                write(path, "partial")
+            else:
+                os.makedirs(os.path.join(path, "lists"))
+        proc = self.fetch()
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(sorted(os.listdir(self.cache)),
+                         sorted(["Foo-1.0.tar.xz"] +
+                                [os.path.basename(p) for p in live]))
+
+    def interrupt_apt(self, signum):
+        self.write_conf("file://" + self.path("nowhere.tar.xz"))
+        env = dict(os.environ, STUB_LOG=self.log, STUB_SLEEP="30")
+        env.pop("CPYTHON_TARBALL", None)
+        proc = subprocess.Popen(
+            [sys.executable, os.path.join(SCRIPTS, "fetch.py"),
+             "--conf", self.path("base.conf"), "--cache", self.cache,
+             "--apt-etc", self.path("apt"), "--apt-get",
+             self.path("apt-get"), "--timeout", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            universal_newlines=True, env=env, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while not self.apt_calls():
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signum)
+        out, _ = proc.communicate(timeout=20)
+        self.assertEqual(proc.returncode, 128 + signum, out)
+        self.assertNotIn("Traceback", out)
+        self.assertIn("fetch: interrupted" if signum == signal.SIGINT
+                      else "fetch: killed by signal", out)
+        self.assertEqual(os.listdir(self.cache), [])    # no apt-state.*
+
+    def test_ctrl_c_leaves_nothing(self):
+        self.interrupt_apt(signal.SIGINT)
+
+    def test_sigterm_leaves_nothing(self):
+        self.interrupt_apt(signal.SIGTERM)
 
 
 class MirrorTest(TempDirTest):

@@ -1,0 +1,73 @@
+"""The Makefile's variables: bad values refused before anything runs."""
+
+import os
+import shutil
+import subprocess
+import unittest
+
+from tests.support import ROOT, TempDirTest
+
+
+def make(*args, cwd=ROOT, env=None):
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("JOBS", "DEBUG", "ASAN", "MAKEFLAGS", "MFLAGS",
+                             "MAKELEVEL", "CPYTHON_TARBALL",
+                             "WORKBENCH_CALLER_DIR")}
+    full_env.update(env or {})
+    return subprocess.run(["make", "--no-print-directory"] + list(args),
+                          cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True,
+                          stdin=subprocess.DEVNULL)
+
+
+@unittest.skipIf(shutil.which("make") is None, "make is not installed")
+class VariablesTest(TempDirTest):
+    def assertRefused(self, proc, what):
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        lines = proc.stdout.strip().splitlines()
+        self.assertEqual(len(lines), 1, proc.stdout)
+        self.assertIn(what, lines[0])
+        # -n: with the check missing, make would list the build's commands
+        self.assertNotIn("build.sh", proc.stdout)
+
+    def test_jobs_must_be_a_positive_integer(self):
+        for jobs in ("abc", "0", "00", "-1", "2x", "1 2", ""):
+            with self.subTest(jobs=jobs):
+                proc = make("-n", "build", "JOBS=" + jobs)
+                self.assertRefused(proc, "JOBS={}: JOBS must be a positive "
+                                   "integer".format(jobs))
+        for jobs in ("1", "12"):
+            with self.subTest(jobs=jobs):
+                proc = make("-n", "build", "JOBS=" + jobs)
+                self.assertEqual(proc.returncode, 0, proc.stdout)
+                self.assertIn(" " + jobs + " ", proc.stdout)
+
+    def test_debug_and_asan_are_on_for_1_only(self):
+        for var in ("DEBUG", "ASAN"):
+            for value in ("0", "no", "yes", "true"):
+                with self.subTest(var=var, value=value):
+                    proc = make("-n", "build", "{}={}".format(var, value))
+                    self.assertRefused(proc, "{}={}: {} is on for 1 only"
+                                       .format(var, value, var))
+        on = make("-n", "build", "DEBUG=1", "ASAN=1")
+        self.assertEqual(on.returncode, 0, on.stdout)
+        self.assertIn("--with-pydebug", on.stdout)
+        self.assertIn("--with-address-sanitizer", on.stdout)
+        self.assertIn("src/patched-debug-asan", on.stdout)
+        off = make("-n", "build", "DEBUG=", "ASAN=")
+        self.assertEqual(off.returncode, 0, off.stdout)
+        self.assertNotIn("--with-pydebug", off.stdout)
+        self.assertNotIn("sanitizer", off.stdout)
+
+    def test_caller_dir_with_make_C(self):
+        # fetch.py resolves a relative CPYTHON_TARBALL from the folder make
+        # was started in, which make -C leaves in PWD.
+        proc = make("-s", "-C", ROOT, "--eval",
+                    "wb-show: ; @echo \"$$WORKBENCH_CALLER_DIR\"", "wb-show",
+                    cwd=self.tmp, env={"PWD": self.tmp})
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertEqual(proc.stdout.strip(), self.tmp)
+
+
+if __name__ == "__main__":
+    unittest.main()
