@@ -140,7 +140,7 @@ lint:
 	@sh scripts/lint.sh
 
 test: deps
-	@COMPARE=$(COMPARE) $(PYTHON) scripts/run_tests.py --variant "$(VARIANT)" \
+	@COMPARE=$(COMPARE) $(PYTHON) scripts/run_tests.py --variant="$(VARIANT)" \
 		--check-tests "$(CHECK_TESTS)"
 
 # -- review tooling -------------------------------------------------------------
@@ -157,7 +157,7 @@ patchcheck: export build
 
 check-series: fetch
 	@$(PYTHON) scripts/check_series.py --tarball $(TARBALL) --jobs $(JOBS) \
-		--python $(PYTHON) --variant "$(VARIANT)" --configure "$(CONFIGURE_OPTS)" \
+		--python $(PYTHON) --variant="$(VARIANT)" --configure="$(CONFIGURE_OPTS)" \
 		--tests "$(CHECK_TESTS)" -- $(TESTOPTS)
 
 # -R needs a debug build: without DEBUG=1 this is `make refleaks DEBUG=1`

@@ -3,6 +3,7 @@
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -204,11 +205,32 @@ class MakefileVariantTest(unittest.TestCase):
         self.assertIn("--report out/refleaks-debug-asan", out)
         self.assertIn("src/patched-debug-asan/python", out)
 
+    def test_variant_arguments_parse(self):
+        """The scripts accept what the Makefile passes (a value such as
+        -debug must not be taken for an option)."""
+        for target, script in (("check-series", "check_series.py"),
+                               ("test", "run_tests.py")):
+            with self.subTest(target=target):
+                out = self.dry_run(target, "DEBUG=1", "ASAN=1")
+                line = [w for w in out.replace("\\\n", " ").splitlines()
+                        if script in w][-1]
+                argv = shlex.split(line)
+                start = [i for i, w in enumerate(argv) if w.endswith(script)]
+                argv = argv[start[0]:]
+                if "--" in argv:
+                    argv = argv[:argv.index("--")]
+                proc = subprocess.run(
+                    [sys.executable, os.path.join(ROOT, argv[0])]
+                    + argv[1:] + ["--help"], cwd=ROOT,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    universal_newlines=True, stdin=subprocess.DEVNULL)
+                self.assertEqual(proc.returncode, 0, proc.stdout)
+
     def test_check_series_and_test_honour_the_variant(self):
         out = self.dry_run("check-series", "DEBUG=1")
-        self.assertIn('--variant "-debug"', out)
+        self.assertIn('--variant="-debug"', out)
         self.assertIn("--with-pydebug", out)
-        self.assertIn('--variant "-asan"', self.dry_run("test", "ASAN=1"))
+        self.assertIn('--variant="-asan"', self.dry_run("test", "ASAN=1"))
 
 
 if __name__ == "__main__":
