@@ -97,7 +97,8 @@ class Comparison:
             patched.env_changed_modules() - base.env_changed_modules())
         self.flaky = {side: sorted(r.flaky_cases()) for side, r in
                       (("baseline", base), ("patched", patched))}
-        self.new_in_patched = sorted(set(patched.cases) - set(base.cases))
+        self.new_in_patched = sorted(n for n in set(patched.cases)
+                                     - set(base.cases) if "." in n)
 
     @property
     def regressions(self):
