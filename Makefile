@@ -175,7 +175,7 @@ abi-check: fetch
 	@sh scripts/build.sh $(ABI_OLD) build/pristine$(SHARED) $(JOBS) $(CONFIGURE_OPTS) --enable-shared
 	@$(PYTHON) scripts/apply.py --tree $(ABI_NEW) --tarball $(TARBALL) --part $(ABI_PART)
 	@sh scripts/build.sh $(ABI_NEW) build/$(ABI_TREE)$(SHARED) $(JOBS) $(CONFIGURE_OPTS) --enable-shared
-	@$(PYTHON) scripts/abi_check.py --old $(ABI_OLD) --new $(ABI_NEW) --out $(OUT)/abi-check$(SHARED)
+	@$(PYTHON) scripts/abi_check.py --old $(ABI_OLD) --new $(ABI_NEW) --out $(OUT)/abi-check-$(ABI_TREE)$(SHARED)
 
 # -- benchmarks: they print figures, they assert nothing ------------------------
 
