@@ -254,6 +254,16 @@ class WorkflowTest(unittest.TestCase):
                               "the download cache is not kept")
                 self.assertIn(job["env"]["CCACHE_DIR"], cached,
                               "ccache is not kept")
+                # actions/cache refuses keys with commas; one cache per job.
+                ids = [e["id"] for e in job["strategy"]["matrix"]["include"]]
+                self.assertEqual(len(set(ids)), len(ids), "ids repeat")
+                for i in ids:
+                    self.assertRegex(i, r"^[a-z0-9-]+$")
+                keys = [s["with"]["key"] for s in job["steps"]
+                        if s.get("uses", "").startswith("actions/cache@")]
+                for key in keys:
+                    self.assertNotIn(",", key)
+                    self.assertNotIn("matrix.name", key)
 
 
 class LoadYamlTest(TempDirTest):
