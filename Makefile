@@ -33,7 +33,8 @@ ifneq ($(word 2,$(BUILD_CC)),)
 $(error CC="$(BUILD_CC)": give one compiler, e.g. CC=clang (ccache is used through its PATH directory))
 endif
 CC_NAME := $(notdir $(BUILD_CC))
-VARIANT := $(VARIANT)$(if $(filter-out gcc cc,$(CC_NAME)),-$(CC_NAME))
+CC_VARIANT := $(if $(filter-out gcc cc,$(CC_NAME)),-$(CC_NAME))
+VARIANT := $(VARIANT)$(CC_VARIANT)
 # What `make deps` installs beyond the usual packages: the compiler asked for
 # (CC=clang), abidiff when abi-check is among the goals (`make deps abi-check`).
 DEPS_EXTRA := $(filter clang clang-%,$(CC_NAME)) \
@@ -156,8 +157,8 @@ check-series: fetch
 refleaks:
 	@$(MAKE) --no-print-directory build DEBUG=1
 	@# No --junit-xml here: its per-run result objects would count as leaks.
-	@mkdir -p $(OUT) && src/patched-debug/python scripts/regrtest_json.py \
-		$(OUT)/refleaks.json $(REGRTEST) -R 3:3 $(TESTOPTS) $(REFLEAK_TESTS)
+	@mkdir -p $(OUT) && src/patched-debug$(CC_VARIANT)/python scripts/regrtest_json.py \
+		$(OUT)/refleaks$(CC_VARIANT).json $(REGRTEST) -R 3:3 $(TESTOPTS) $(REFLEAK_TESTS)
 
 # libpython's ABI against 3.9.2's (bpo-43725's check, after the 3.9.3 recall):
 # --enable-shared builds, with the -g of every default build, in trees of

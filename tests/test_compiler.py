@@ -44,6 +44,11 @@ class MakefileCompilerTest(unittest.TestCase):
             build_line(make_dry("pristine", "DEBUG=1", env={"CC": "clang"})),
             ["src/pristine-debug-clang", "build/pristine-debug-clang"])
 
+    def test_refleaks_runs_the_clang_debug_build(self):
+        out = make_dry("refleaks", "CC=clang").stdout.replace("\\\n\t", "")
+        self.assertIn("src/patched-debug-clang/python scripts/regrtest_json.py"
+                      " out/refleaks-clang.json", out)
+
     def test_two_words_refused(self):
         proc = make_dry("build", "CC=ccache gcc")
         self.assertNotEqual(proc.returncode, 0)
