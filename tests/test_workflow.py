@@ -25,10 +25,12 @@ TO_JSON = ("import json, sys, yaml; "
            "json.dump(yaml.safe_load(sys.stdin), sys.stdout)")
 MAKE_DEPS = "run `make deps` (Debian's python3-yaml)"
 
-# The one step that is not a make command: a bare debian:bookworm has no
-# make.
+# The steps that are not make commands: a bare debian:bookworm has no make
+# (nor git, for a checkout that is a git clone).
 BOOTSTRAP = re.compile(r"^apt-get update -q && apt-get install -y -q "
-                       r"--no-install-recommends make$")
+                       r"--no-install-recommends make git ca-certificates$"
+                       r"|^git config --global --add safe\.directory "
+                       r"\"\$GITHUB_WORKSPACE\"$")
 
 # Targets that build and run an interpreter of the variant asked for.
 BUILDING = {"build", "check", "compare", "regrtest", "check-series",
