@@ -40,6 +40,25 @@ OUT := out
 # Build variants live in their own folders: build/patched, build/patched-debug,
 # build/patched-asan, build/patched-debug-asan (and the same for baseline).
 VARIANT := $(if $(DEBUG),-debug)$(if $(ASAN),-asan)
+# The compiler: gcc, unless CC is given on the command line or in the
+# environment (Make's own default, `cc`, does not count).  Any compiler but
+# gcc/cc builds in folders of its own, its name last: CC=clang builds
+# build/patched-clang, build/patched-debug-clang, build/patched-asan-clang.
+ifeq ($(origin CC),default)
+BUILD_CC :=
+else
+BUILD_CC := $(strip $(CC))
+endif
+ifneq ($(word 2,$(BUILD_CC)),)
+$(error CC="$(BUILD_CC)": give one compiler, e.g. CC=clang (ccache is used through its PATH directory))
+endif
+CC_NAME := $(notdir $(BUILD_CC))
+CC_VARIANT := $(if $(filter-out gcc cc,$(CC_NAME)),-$(CC_NAME))
+VARIANT := $(VARIANT)$(CC_VARIANT)
+# What `make deps` installs beyond the usual packages: the compiler asked for
+# (CC=clang), abidiff when abi-check is among the goals (`make deps abi-check`).
+DEPS_EXTRA := $(filter clang clang-%,$(CC_NAME)) \
+	$(if $(filter abi-check,$(MAKECMDGOALS)),abigail-tools)
 CONFIGURE_OPTS := $(if $(DEBUG),--with-pydebug) \
 	$(if $(ASAN),--with-address-sanitizer --with-undefined-behavior-sanitizer)
 # Each variant builds in its own source tree (in place, as CPython's own tests
@@ -75,14 +94,14 @@ REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
 .PHONY: all deps fetch apply unapply baseline-apply pristine-apply build \
 	baseline pristine regrtest \
 	regrtest-baseline check check-baseline test test-workbench compare export \
-	patchcheck check-series refleaks bench bench-tracing bench-channels \
-	bench-build fix-headers lint clean distclean
+	patchcheck check-series refleaks abi-check bench bench-tracing \
+	bench-channels bench-build fix-headers lint clean distclean
 
 all: deps
 	@$(MAKE) --no-print-directory build
 
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh $(DEPS_EXTRA)
 
 fetch:
 	@$(PYTHON) scripts/fetch.py --cache $(CACHE)
@@ -171,6 +190,24 @@ else
 refleaks:
 	@$(MAKE) --no-print-directory refleaks DEBUG=1
 endif
+
+# libpython's ABI against 3.9.2's (bpo-43725's check, after the 3.9.3 recall):
+# --enable-shared builds, with the -g of every default build, in trees of
+# their own (src/NAME$(VARIANT)-shared); ABI_TREE=baseline checks the
+# baseline part instead, which must show a change.
+ABI_TREE ?= patched
+ABI_PART := $(if $(filter patched,$(ABI_TREE)),proposed,$(filter baseline,$(ABI_TREE)))
+SHARED := $(VARIANT)-shared
+ABI_OLD := src/pristine$(SHARED)
+ABI_NEW := src/$(ABI_TREE)$(SHARED)
+
+abi-check: fetch
+	@$(if $(ABI_PART),,echo "abi-check: ABI_TREE=$(ABI_TREE): use patched or baseline" >&2; exit 2)
+	@$(PYTHON) scripts/apply.py --tree $(ABI_OLD) --tarball $(TARBALL) --part none
+	@sh scripts/build.sh $(ABI_OLD) build/pristine$(SHARED) $(JOBS) $(CONFIGURE_OPTS) --enable-shared
+	@$(PYTHON) scripts/apply.py --tree $(ABI_NEW) --tarball $(TARBALL) --part $(ABI_PART)
+	@sh scripts/build.sh $(ABI_NEW) build/$(ABI_TREE)$(SHARED) $(JOBS) $(CONFIGURE_OPTS) --enable-shared
+	@$(PYTHON) scripts/abi_check.py --old $(ABI_OLD) --new $(ABI_NEW) --out $(OUT)/abi-check-$(ABI_TREE)$(SHARED)
 
 # -- benchmarks: they print figures, they assert nothing ------------------------
 

@@ -36,12 +36,28 @@ if [ ! -x "$tree/configure" ]; then
 fi
 
 cc=${CC:-gcc}
+case $cc in
+    *[[:space:]]*)
+        echo "build: CC=\"$cc\": give one compiler, e.g. CC=clang (ccache is used through its PATH directory)" >&2
+        exit 2 ;;
+esac
+if ! command -v "$cc" >/dev/null 2>&1; then
+    echo "build: compiler $cc not found: install it (\`make deps CC=$cc\` for clang)" >&2
+    exit 1
+fi
 ccache_dir=${WORKBENCH_CCACHE_DIR:-/usr/lib/ccache}
 if [ -d "$ccache_dir" ] && command -v ccache >/dev/null 2>&1; then
     PATH=$ccache_dir:$PATH
     export PATH
 fi
 want="CC=$cc $*"
+case " $* " in
+    *" --enable-shared "*)
+        # A shared build's python runs with its own libpython: setup.py's
+        # run and every check below need it, and no system one must do.
+        LD_LIBRARY_PATH=$(realpath "$tree")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+        export LD_LIBRARY_PATH ;;
+esac
 stamp=$tree/.workbench-configure
 
 if [ ! -f "$tree/Makefile" ] || [ ! -f "$stamp" ] \

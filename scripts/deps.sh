@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install the Debian packages the workbench needs, and only those missing.
+#
+#   deps.sh [PACKAGE...]      the usual packages, and these too
 # Needs nothing but sh and apt-get (a bare Debian has no python3, gcc or quilt).
 # As root it runs apt-get itself; otherwise through sudo.
 set -eu
@@ -12,6 +14,11 @@ flake8 shellcheck
 git ca-certificates
 libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
 libreadline-dev libncurses-dev libgdbm-dev libgdbm-compat-dev uuid-dev"
+# python3-yaml: the workbench test that reads the GitHub workflow.
+PACKAGES="$PACKAGES python3-yaml"
+# Asked for by the Makefile (deps.sh PACKAGE...): clang for CC=clang,
+# abigail-tools for `make deps abi-check`.
+PACKAGES="$PACKAGES $*"
 
 missing=
 for p in $PACKAGES; do
