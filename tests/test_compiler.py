@@ -46,8 +46,8 @@ class MakefileCompilerTest(unittest.TestCase):
 
     def test_refleaks_runs_the_clang_debug_build(self):
         out = make_dry("refleaks", "CC=clang").stdout.replace("\\\n\t", "")
-        self.assertIn("src/patched-debug-clang/python scripts/regrtest_json.py"
-                      " out/refleaks-clang.json", out)
+        self.assertIn("--python src/patched-debug-clang/python"
+                      " --report out/refleaks-debug-clang", out)
 
     def test_two_words_refused(self):
         proc = make_dry("build", "CC=ccache gcc")
