@@ -59,15 +59,18 @@ class Tree:
         cmd = ["quilt", "--quiltrc", self.quiltrc] + list(args)
         try:
             proc = subprocess.run(cmd, cwd=self.tree, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, universal_newlines=True,
+                                  stderr=subprocess.STDOUT,
+                                  universal_newlines=True,
                                   stdin=subprocess.DEVNULL,
-                                  env=dict(os.environ, QUILT_PATCHES="patches"))
+                                  env=dict(os.environ,
+                                           QUILT_PATCHES="patches"))
         except FileNotFoundError:
-            raise workbench.WorkbenchError("quilt is not installed (run `make deps`)")
+            raise workbench.WorkbenchError(
+                "quilt is not installed (run `make deps`)")
         if check and proc.returncode != 0:
             raise workbench.WorkbenchError(
-                "`quilt {}` failed in {}:\n{}".format(" ".join(args), self.tree,
-                                                     proc.stdout.rstrip()))
+                "`quilt {}` failed in {}:\n{}".format(
+                    " ".join(args), self.tree, proc.stdout.rstrip()))
         return proc
 
     def applied(self):
@@ -77,7 +80,7 @@ class Tree:
         with open(path, encoding="utf-8") as f:
             return [line.strip() for line in f if line.strip()]
 
-    # -- what was pushed: a copy of each patch as it was when pushed -------------
+    # -- what was pushed: a copy of each patch as it was when pushed ----------
 
     def pushed_copy(self, name):
         return os.path.join(self.tree, PUSHED, name)
@@ -102,7 +105,7 @@ class Tree:
         if os.path.exists(self.pushed_copy(name)):
             os.unlink(self.pushed_copy(name))
 
-    # -- steps ------------------------------------------------------------------
+    # -- steps ---------------------------------------------------------------
 
     def unpacking_prefix(self):
         parent = os.path.dirname(os.path.abspath(self.tree))
@@ -139,13 +142,15 @@ class Tree:
             proc = subprocess.run(["tar", "-x", "-f", tarball, "-C", tmp,
                                    "--strip-components=1",
                                    "--no-same-owner"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
                                   universal_newlines=True)
             if proc.returncode != 0:
                 raise workbench.WorkbenchError(
                     "could not unpack {}: {}".format(
                         tarball, (proc.stdout.strip() or "?").splitlines()[0]))
-            rel = os.path.relpath(os.path.abspath(self.patches), os.path.abspath(self.tree))
+            rel = os.path.relpath(os.path.abspath(self.patches),
+                                  os.path.abspath(self.tree))
             os.symlink(rel, os.path.join(tmp, "patches"))
             record_files(tmp, list(source_files(tmp)))
             os.rename(tmp, self.tree)
@@ -303,32 +308,38 @@ class Tree:
                 self.tree, len(edited), "\n".join(lines)))
 
     def sync(self, wanted):
-        """Make the applied patches equal to `wanted`, a prefix of the series."""
+        """Make the applied patches equal to `wanted`, a prefix of the
+        series."""
         self.not_a_quilt_tree()
         applied = self.applied()
         keep = 0
         while (keep < len(applied) and keep < len(wanted)
-               and applied[keep] == wanted[keep] and self.unchanged(applied[keep])):
+               and applied[keep] == wanted[keep]
+               and self.unchanged(applied[keep])):
             keep += 1
         with self.series_of_applied(applied):
             while len(self.applied()) > keep:
-                log("popped {} (changed, or no longer wanted)".format(self.pop_one()))
+                log("popped {} (changed, or no longer wanted)"
+                    .format(self.pop_one()))
         for name in wanted[keep:]:
             self.push(name)
         if keep == len(wanted):
-            log("{}: {} patches applied, nothing to do".format(self.tree, keep))
+            log("{}: {} patches applied, nothing to do".format(self.tree,
+                                                               keep))
         else:
-            log("{}: now at {}".format(self.tree, wanted[-1] if wanted else "no patch"))
+            log("{}: now at {}".format(self.tree,
+                                       wanted[-1] if wanted else "no patch"))
         self.warn_edits()
 
     def push(self, name):
         with open(os.path.join(self.patches, name), encoding="utf-8") as f:
             unterminated = patch_headers.unterminated(f.read())
         if unterminated:
-            # patch would cut the name at its first space and make a wrong file.
+            # patch would cut the name at its first space and make a wrong
+            # file.
             raise workbench.WorkbenchError(
-                "patch {} names a file with spaces and no TAB after it (quilt refresh "
-                "drops it): run `make fix-headers`.\n{}".format(
+                "patch {} names a file with spaces and no TAB after it (quilt "
+                "refresh drops it): run `make fix-headers`.\n{}".format(
                     name, indent("\n".join(unterminated))))
         proc = self.quilt("push", "--fuzz=0", check=False)
         applied = self.applied()
@@ -448,17 +459,21 @@ def changed_files(tree):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tree", required=True, help="the source tree")
-    parser.add_argument("--tarball", help="the verified tarball to unpack a new tree from")
+    parser.add_argument("--tarball",
+                        help="the verified tarball to unpack a new tree from")
     parser.add_argument("--part", default=workbench.PARTS[-1],
                         choices=("none",) + workbench.PARTS,
                         help="push the series up to the end of this part "
                              "(default: %(default)s, i.e. the whole series; "
                              "none: the pristine tarball)")
     parser.add_argument("--upto", metavar="PATCH",
-                        help="push the series up to and including PATCH instead")
-    parser.add_argument("--pop", action="store_true", help="pop every patch instead")
+                        help="push the series up to and including PATCH "
+                        "instead")
+    parser.add_argument("--pop", action="store_true",
+                        help="pop every patch instead")
     parser.add_argument("--patches", default=workbench.PATCHES)
-    parser.add_argument("--quiltrc", default=os.path.join(workbench.ROOT, "quiltrc"))
+    parser.add_argument("--quiltrc",
+                        default=os.path.join(workbench.ROOT, "quiltrc"))
     args = parser.parse_args(argv)
     tree = Tree(args.tree, args.patches, os.path.abspath(args.quiltrc))
     tree.remove_leftovers()

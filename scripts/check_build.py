@@ -95,7 +95,8 @@ def read_not_built(path=NOT_BUILT):
             fields = line.split(None, 2)
             if len(fields) < 3:
                 raise workbench.WorkbenchError(
-                    "{}:{}: expected MODULE PACKAGE REASON".format(path, lineno))
+                    "{}:{}: expected MODULE PACKAGE REASON"
+                    .format(path, lineno))
             allowed[fields[0]] = fields[1]
     return allowed
 
@@ -138,8 +139,9 @@ def modules_to_import(tree, patches_dir=workbench.PATCHES):
 def remove_built(tree, module):
     """Remove TREE/build/lib.*/MODULE*.so: what an earlier build left."""
     removed = []
-    for path in glob.glob(os.path.join(tree, "build", "lib.*", module + ".*so")) \
-            + glob.glob(os.path.join(tree, "build", "lib.*", module + ".so")):
+    lib = os.path.join(tree, "build", "lib.*")
+    for path in (glob.glob(os.path.join(lib, module + ".*so"))
+                 + glob.glob(os.path.join(lib, module + ".so"))):
         os.unlink(path)
         removed.append(path)
     return removed
@@ -151,7 +153,8 @@ def import_check(tree, modules):
            if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")}
     python = os.path.join(tree, "python")
     try:
-        proc = subprocess.run([python, "-s", "-c", IMPORT_CODE] + sorted(modules),
+        proc = subprocess.run([python, "-s", "-c", IMPORT_CODE]
+                              + sorted(modules),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, env=env,
                               stdin=subprocess.DEVNULL, timeout=300)
@@ -167,10 +170,12 @@ def import_check(tree, modules):
     for name in sorted(modules):
         result = results.get(name, {"error": "not checked"})
         if "error" in result:
-            problems.append("{} does not import: {}".format(name, result["error"]))
+            problems.append("{} does not import: {}".format(
+                name, result["error"]))
             continue
         source, built = modules[name], result.get("file")
-        if source and built and os.path.getmtime(built) < os.path.getmtime(source):
+        if (source and built
+                and os.path.getmtime(built) < os.path.getmtime(source)):
             problems.append("{} is stale: {} is older than {}".format(
                 name, built, source))
     return problems

@@ -59,7 +59,8 @@ def main(argv=None):
     results = []
     for i, name in enumerate(steps):
         label = "baseline" if i == 0 else name
-        print("\n=== step {}/{}: up to {}".format(i + 1, len(steps), name), flush=True)
+        print("\n=== step {}/{}: up to {}".format(i +
+              1, len(steps), name), flush=True)
         ok = step([args.python, os.path.join(HERE, "apply.py"),
                    "--tree", tree, "--tarball", args.tarball, "--upto", name])
         what = "does not apply"
@@ -83,7 +84,9 @@ def main(argv=None):
     for label, result in results:
         print("  {:60} {}".format(label, result))
     if results and results[-1][1] != "ok":
-        print("check-series: the first bad step is {}: it {}".format(*results[-1]))
+        print(
+            "check-series: the first bad step is {}: it {}"
+            .format(*results[-1]))
         return 1
     print("check-series: all {} steps build and pass".format(len(results)))
     return 0

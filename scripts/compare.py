@@ -182,11 +182,13 @@ class Comparison:
                 out.append("")
                 out.append("== " + sec)
                 section = sec
-            out.append("  {}{}".format(name, "  -- " + detail if detail else ""))
+            out.append("  {}{}".format(
+                name, "  -- " + detail if detail else ""))
         out.append("")
         out.extend(self.summary())
         passed = self.patched.counts()[0]
-        out.append("compare: {} passed, {} failed".format(passed, self.regressions))
+        out.append("compare: {} passed, {} failed".format(
+            passed, self.regressions))
         return "\n".join(out).lstrip("\n") + "\n"
 
     def as_json(self):
@@ -198,7 +200,7 @@ class Comparison:
 
 
 def first_line(text):
-    lines = [l for l in (text or "").splitlines() if l.strip()]
+    lines = [line for line in (text or "").splitlines() if line.strip()]
     return lines[-1].strip()[:160] if lines else ""
 
 
@@ -221,8 +223,9 @@ def environment_lines(out):
 def load(out, side):
     xml = os.path.join(out, side + ".xml")
     if not os.path.exists(xml):
-        raise workbench.WorkbenchError("{} is missing: the {} run wrote no junit report "
-                                       "(see its output above)".format(xml, side))
+        raise workbench.WorkbenchError(
+            "{} is missing: the {} run wrote no junit report (see its output "
+            "above)".format(xml, side))
     return junit.Results(xml, os.path.join(out, side + ".json"))
 
 
@@ -242,19 +245,23 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     if not args.reports_only:
         if not (args.baseline and args.patched):
-            parser.error("--baseline and --patched are needed unless --reports-only")
+            parser.error(
+                "--baseline and --patched are needed unless --reports-only")
         hangs = regrtest.known_hangs.options()
         for side, python in (("baseline", args.baseline),
                              ("patched", args.patched)):
             run_side(python, args.out, side, args.jobs, regrtest_args, hangs)
     try:
-        comparison = Comparison(load(args.out, "baseline"), load(args.out, "patched"))
+        comparison = Comparison(
+            load(args.out, "baseline"), load(args.out, "patched"))
     except workbench.WorkbenchError as exc:
         workbench.die("compare", exc)
     text = environment_lines(args.out) + comparison.report()
-    with open(os.path.join(args.out, "report.txt"), "w", encoding="utf-8") as f:
+    with open(os.path.join(args.out, "report.txt"), "w",
+              encoding="utf-8") as f:
         f.write(text)
-    with open(os.path.join(args.out, "report.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(args.out, "report.json"), "w",
+              encoding="utf-8") as f:
         json.dump(comparison.as_json(), f, indent=1, sort_keys=True)
     print()
     print(text, end="")

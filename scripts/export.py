@@ -34,7 +34,8 @@ TREE_EXTRAS = {".pc", "patches", ".workbench-pushed"}
 def git(repo, *args, env=None, input=None):
     full_env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=repo,
                     GIT_AUTHOR_NAME="multi-core Python workbench",
-                    GIT_AUTHOR_EMAIL="", GIT_COMMITTER_NAME="multi-core Python workbench",
+                    GIT_AUTHOR_EMAIL="",
+                    GIT_COMMITTER_NAME="multi-core Python workbench",
                     GIT_COMMITTER_EMAIL="")
     full_env.update(env or {})
     try:
@@ -77,9 +78,11 @@ def commit_message(fields, name):
 
 
 def commit_env(fields):
-    name, mail = split_author(fields.get("Author") or fields.get("From") or "unknown")
+    name, mail = split_author(fields.get("Author") or fields.get("From")
+                              or "unknown")
     env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": mail}
-    # Dates from the header, so that the same series exports to the same commits.
+    # Dates from the header, so that the same series exports to the same
+    # commits.
     stamp = "{}T00:00:00+0000".format(fields.get("Last-Update") or FIXED_DATE)
     env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
     return env
@@ -88,12 +91,15 @@ def commit_env(fields):
 def apply_patch(tree, patch_path, name):
     """Apply a patch as quilt would (no fuzz, no offset check here: apply.py
     does that); git apply is exact about context."""
-    proc = subprocess.run(["git", "apply", "--index", "--whitespace=nowarn", patch_path],
-                          cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    proc = subprocess.run(["git", "apply", "--index", "--whitespace=nowarn",
+                           patch_path],
+                          cwd=tree, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
                           universal_newlines=True)
     if proc.returncode != 0:
-        raise workbench.WorkbenchError("{} does not apply to the export repository: {}"
-                                       .format(name, proc.stdout.strip()))
+        raise workbench.WorkbenchError(
+            "{} does not apply to the export repository: {}"
+            .format(name, proc.stdout.strip()))
 
 
 def build_repo(repo, tarball, patches, names):
@@ -110,20 +116,23 @@ def build_repo(repo, tarball, patches, names):
             tarball, (proc.stdout.strip() or "?").splitlines()[0]))
     git(repo, "init", "-q")
     git(repo, "add", "-A", "-f")
-    git(repo, "commit", "-q", "-m", "Base: the release tarball " + os.path.basename(tarball),
+    git(repo, "commit", "-q", "-m",
+        "Base: the release tarball " + os.path.basename(tarball),
         env=commit_env({"Author": "multi-core Python workbench"}))
     for name in parts["baseline"]:
         apply_patch(repo, os.path.join(patches, name), name)
     git(repo, "commit", "-q", "--amend", "-m",
         "Baseline: {} with the baseline part of the series\n\n{}\n".format(
-            os.path.basename(tarball), "\n".join("  " + n for n in parts["baseline"])),
+            os.path.basename(tarball),
+            "\n".join("  " + n for n in parts["baseline"])),
         env=commit_env({"Author": "multi-core Python workbench"}))
     git(repo, "tag", "-f", "baseline")
     for name in parts["proposed"]:
         path = os.path.join(patches, name)
         fields = workbench.read_dep3(path)
         apply_patch(repo, path, name)
-        git(repo, "commit", "-q", "-F", "-", input=commit_message(fields, name),
+        git(repo, "commit", "-q", "-F", "-",
+            input=commit_message(fields, name),
             env=commit_env(fields))
     return parts["proposed"]
 
@@ -138,7 +147,8 @@ def format_patches(repo, out):
 
 
 def round_trip(repo, mails):
-    """git am the mails onto a fresh clone of the baseline; compare the trees."""
+    """git am the mails onto a fresh clone of the baseline; compare the
+    trees."""
     tmp = tempfile.mkdtemp(prefix="export-am.")
     try:
         clone = os.path.join(tmp, "clone")
@@ -149,9 +159,11 @@ def round_trip(repo, mails):
         got = git(clone, "rev-parse", "HEAD^{tree}").strip()
         want = git(repo, "rev-parse", "HEAD^{tree}").strip()
         if got != want:
-            diff = git(clone, "diff", "--stat", "HEAD", git(repo, "rev-parse", "HEAD").strip())
+            diff = git(clone, "diff", "--stat", "HEAD",
+                       git(repo, "rev-parse", "HEAD").strip())
             raise workbench.WorkbenchError(
-                "round trip failed: git am of the mails gives tree {}, the export has {}\n{}"
+                "round trip failed: git am of the mails gives tree {}, the "
+                "export has {}\n{}"
                 .format(got, want, diff))
         return got
     finally:
@@ -164,19 +176,25 @@ def quilt_tree_matches(repo, tarball, patches):
     tmp = tempfile.mkdtemp(prefix="export-quilt.")
     try:
         tree = os.path.join(tmp, "tree")
-        proc = subprocess.run([sys.executable, os.path.join(HERE, "apply.py"), "--tree", tree,
-                               "--tarball", os.path.abspath(tarball), "--patches", patches],
+        proc = subprocess.run([sys.executable, os.path.join(HERE, "apply.py"),
+                               "--tree", tree,
+                               "--tarball", os.path.abspath(tarball),
+                               "--patches", patches],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               universal_newlines=True)
         if proc.returncode != 0:
-            raise workbench.WorkbenchError("quilt could not apply the series:\n" + proc.stdout)
+            raise workbench.WorkbenchError(
+                "quilt could not apply the series:\n" + proc.stdout)
+        excludes = sorted(TREE_EXTRAS | {".git"})
         proc = subprocess.run(["diff", "-r", "-q", "--no-dereference"]
-                              + ["--exclude=" + e for e in sorted(TREE_EXTRAS | {".git"})]
-                              + [tree, repo], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              + ["--exclude=" + e for e in excludes]
+                              + [tree, repo], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
                               universal_newlines=True)
         if proc.returncode != 0:
             raise workbench.WorkbenchError(
-                "the export differs from the tree quilt makes of the series:\n{}".format(
+                "the export differs from the tree quilt makes of the "
+                "series:\n{}".format(
                     proc.stdout.strip().replace(tree, "<quilt tree>")))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -198,11 +216,13 @@ def main(argv=None):
     mails = format_patches(repo, args.out)
     tree = round_trip(repo, mails)
     quilt_tree_matches(repo, args.tarball, args.patches)
-    print("{}: {} proposed commit(s) on tag baseline in {}".format(PROG, len(proposed), repo))
+    print("{}: {} proposed commit(s) on tag baseline in {}"
+          .format(PROG, len(proposed), repo))
     for mail in mails:
         print("  " + os.path.relpath(mail))
-    print("{}: round trip OK: git am of the mails onto the baseline gives tree {}, "
-          "the same files as the quilt series".format(PROG, tree[:12]))
+    print("{}: round trip OK: git am of the mails onto the baseline gives "
+          "tree {}, the same files as the quilt series"
+          .format(PROG, tree[:12]))
     return 0
 
 

@@ -181,11 +181,14 @@ class Fetcher:
         tmp = self.tmpname()
         try:
             try:
-                with urllib.request.urlopen(url, timeout=self.timeout) as resp, \
+                with urllib.request.urlopen(url,
+                                            timeout=self.timeout) as resp, \
                         open(tmp, "wb") as out:
                     copy_with_progress(resp, out, url)
             except OSError as exc:  # URLError, socket errors, timeouts
-                raise SourceFailed("{}: {}".format(url, getattr(exc, "reason", exc)))
+                raise SourceFailed("{}: {}".format(url,
+                                                   getattr(exc, "reason",
+                                                           exc)))
             self.install(tmp)
         finally:
             if os.path.exists(tmp):
@@ -195,7 +198,8 @@ class Fetcher:
         mirrors = debian_mirrors(self.apt_etc)
         if not mirrors:
             raise SourceFailed(
-                "no Debian mirror found in {}/sources.list{{,.d/*.list,.d/*.sources}}"
+                "no Debian mirror found in "
+                "{}/sources.list{{,.d/*.list,.d/*.sources}}"
                 .format(self.apt_etc))
         errors = []
         for uri, signed_by in mirrors:
@@ -228,10 +232,14 @@ class Fetcher:
             # Everything apt reads or writes is in `state`; the system's
             # sources, lists, caches and locks are not touched.
             apt = [self.apt_get, "-q",
-                   "-o", "Dir::Etc::SourceList=" + os.path.join(state, "etc/sources.list"),
-                   "-o", "Dir::Etc::SourceParts=" + os.path.join(state, "etc/sources.list.d"),
-                   "-o", "Dir::Etc::Preferences=" + os.path.join(state, "etc/preferences"),
-                   "-o", "Dir::Etc::PreferencesParts=" + os.path.join(state, "etc/preferences.d"),
+                   "-o", "Dir::Etc::SourceList="
+                   + os.path.join(state, "etc/sources.list"),
+                   "-o", "Dir::Etc::SourceParts="
+                   + os.path.join(state, "etc/sources.list.d"),
+                   "-o", "Dir::Etc::Preferences="
+                   + os.path.join(state, "etc/preferences"),
+                   "-o", "Dir::Etc::PreferencesParts="
+                   + os.path.join(state, "etc/preferences.d"),
                    "-o", "Dir::State::Lists=" + os.path.join(state, "lists"),
                    "-o", "Dir::Cache=" + os.path.join(state, "cache"),
                    "-o", "Debug::NoLocking=1",
@@ -250,11 +258,13 @@ class Fetcher:
                 raise SourceFailed("apt-get update ({}) failed: {}".format(
                     line.strip(), failed[0][3:]))
             download = os.path.join(state, "download")
-            run_apt(apt + ["source", "--download-only", "{}={}".format(src, version)],
+            run_apt(apt + ["source", "--download-only",
+                           "{}={}".format(src, version)],
                     download, "apt-get source {}={}".format(src, version))
             got = os.path.join(download, orig)
             if not os.path.exists(got):
-                raise SourceFailed("{}: apt-get fetched no {}".format(what, orig))
+                raise SourceFailed("{}: apt-get fetched no {}".format(what,
+                                                                      orig))
             tmp = self.tmpname()
             os.replace(got, tmp)
             try:
@@ -277,8 +287,8 @@ class Fetcher:
                 self.from_user(user_tarball)
             except SourceFailed as exc:
                 raise workbench.WorkbenchError(
-                    "CPYTHON_TARBALL refused: {} (no other source is tried when "
-                    "a tarball is given)".format(exc))
+                    "CPYTHON_TARBALL refused: {} (no other source is tried "
+                    "when a tarball is given)".format(exc))
             return "CPYTHON_TARBALL " + user_tarball
         sources = [
             ("download cache", self.from_cache),
@@ -323,7 +333,8 @@ def run_apt(cmd, cwd, what):
         proc.wait()
         raise
     if proc.returncode != 0:
-        errors = [l for l in out if l.startswith(("E:", "Err:"))]
+        errors = [line for line in out
+                  if line.startswith(("E:", "Err:"))]
         detail = " / ".join(errors[-3:] or out[-3:]) or "no output"
         raise SourceFailed("{} failed (exit {}): {}".format(
             what, proc.returncode, detail))
@@ -375,10 +386,11 @@ def copy_with_progress(resp, out, label):
                 log("{}: {:.1f} MB".format(label, done / 1e6))
 
 
-# -- apt configuration ---------------------------------------------------------
+# -- apt configuration -------------------------------------------------------
 
 def parse_one_line(text):
-    """Entries of a one-line-style sources.list: (types, uri, suites, options)."""
+    """Entries of a one-line-style sources.list: (types, uri, suites,
+    options)."""
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
@@ -447,7 +459,10 @@ def debian_mirrors(apt_etc="/etc/apt"):
                 text = f.read()
         except OSError:
             continue
-        entries = parse_deb822(text) if path.endswith(".sources") else parse_one_line(text)
+        if path.endswith(".sources"):
+            entries = parse_deb822(text)
+        else:
+            entries = parse_one_line(text)
         for types, uri, suites, options in entries:
             if not any(t in ("deb", "deb-src") for t in types):
                 continue
@@ -466,16 +481,22 @@ def debian_mirrors(apt_etc="/etc/apt"):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conf", default=workbench.BASE_CONF, help="the pinned base (base.conf)")
-    parser.add_argument("--cache", default=os.path.join(workbench.ROOT, "cache"),
+    parser.add_argument("--conf", default=workbench.BASE_CONF,
+                        help="the pinned base (base.conf)")
+    parser.add_argument("--cache",
+                        default=os.path.join(workbench.ROOT, "cache"),
                         help="the download cache directory")
-    parser.add_argument("--tarball", default=os.environ.get("CPYTHON_TARBALL") or None,
-                        help="the user's own tarball (default: $CPYTHON_TARBALL)")
+    parser.add_argument("--tarball",
+                        default=os.environ.get("CPYTHON_TARBALL") or None,
+                        help="the user's own tarball "
+                        "(default: $CPYTHON_TARBALL)")
     parser.add_argument("--apt-etc", default="/etc/apt",
                         help="where to read the machine's apt sources from")
-    parser.add_argument("--apt-get", default="apt-get", help="the apt-get command")
+    parser.add_argument("--apt-get", default="apt-get",
+                        help="the apt-get command")
     parser.add_argument("--timeout", type=float, default=10,
-                        help="connect timeout for the upstream URL, in seconds")
+                        help="connect timeout for the upstream URL, in "
+                        "seconds")
     parser.add_argument("--caller-dir",
                         default=os.environ.get("WORKBENCH_CALLER_DIR"),
                         help="resolve a relative --tarball from here "

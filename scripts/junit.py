@@ -29,8 +29,8 @@ class Case:
 
 
 def module_of(name):
-    """'test.test_x.Class.test_y' -> 'test_x'; setUpClass errors name their class
-    in parentheses: 'setUpClass (test.test_x.Class)'."""
+    """'test.test_x.Class.test_y' -> 'test_x'; setUpClass errors name their
+    class    in parentheses: 'setUpClass (test.test_x.Class)'."""
     if "(" in name and name.endswith(")"):
         name = name[name.rindex("(") + 1:-1]
     parts = name.split(".")
@@ -146,4 +146,5 @@ class Results:
         n = {PASSED: 0, FAILED: 0, SKIPPED: 0}
         for case in self.cases.values():
             n[case.outcome] += 1
-        return n[PASSED], n[FAILED] + len(self.modules_failed_outside_cases()), n[SKIPPED]
+        failed = n[FAILED] + len(self.modules_failed_outside_cases())
+        return n[PASSED], failed, n[SKIPPED]

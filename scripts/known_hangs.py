@@ -22,13 +22,15 @@ def vsock_loopback_hangs():
     """test_socket.ThreadedVSOCKSocketStreamTest runs when /dev/vsock exists
     and the local CID is not 2; its client connects to the local CID and its
     server blocks in accept() with no timeout.  On a guest without a vsock
-    loopback transport the connect fails (ENODEV) and accept() never returns."""
+    loopback transport the connect fails (ENODEV) and accept() never
+    returns."""
     if not hasattr(socket, "AF_VSOCK") or not os.path.exists("/dev/vsock"):
         return None
     try:
         import fcntl
         with open("/dev/vsock", "rb") as f:
-            raw = fcntl.ioctl(f, socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID, b"    ")
+            raw = fcntl.ioctl(
+                f, socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID, b"    ")
         cid = struct.unpack("I", raw)[0]
     except OSError:
         return None
@@ -47,7 +49,8 @@ def vsock_loopback_hangs():
 
         def connect():
             try:
-                with socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM) as client:
+                with socket.socket(socket.AF_VSOCK,
+                                   socket.SOCK_STREAM) as client:
                     client.settimeout(3)
                     client.connect((cid, port))
             except OSError as exc:
@@ -64,7 +67,8 @@ def vsock_loopback_hangs():
                 errors.append(exc)
     if not errors:
         return None
-    return ("AF_VSOCK loopback to local CID {} fails ({}): the test's accept() "
+    return ("AF_VSOCK loopback to local CID {} fails ({}): the test's "
+            "accept() "
             "would block forever".format(cid, errors[0]))
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""File names with spaces in patch headers (e.g. Misc/NEWS.d/next/Core and Builtins/).
+"""File names with spaces in patch headers (e.g. Misc/NEWS.d/next/Core and
+Builtins/).
 
 GNU patch (and so quilt push) reads a `--- `/`+++ ` header's file name up to
 the first white space unless a TAB ends it.  quilt refresh with
@@ -8,7 +9,8 @@ Builtins/x.rst` would create a file `Misc/NEWS.d/next/Core`.  git puts a TAB
 after such names; so do we.
 
   patch_headers.py --check [PATCH...]   list the header lines that need a TAB
-  patch_headers.py --fix [PATCH...]     add it (idempotent); run after `quilt refresh`
+  patch_headers.py --fix [PATCH...]     add it (idempotent); run after
+                                        `quilt refresh`
 
 Without PATCH, every patch of patches/series.
 """
@@ -25,7 +27,8 @@ NEEDS_TAB = re.compile(r"^(?:---|\+\+\+) (?!/dev/null)[^\t]* [^\t]*$")
 
 
 def header_indexes(lines):
-    """Indexes of the `--- `/`+++ ` lines that head a hunk (not diff content)."""
+    """Indexes of the `--- `/`+++ ` lines that head a hunk (not diff
+    content)."""
     for i in range(len(lines) - 2):
         if (lines[i].startswith("--- ") and lines[i + 1].startswith("+++ ")
                 and lines[i + 2].startswith("@@ ")):
@@ -36,7 +39,8 @@ def header_indexes(lines):
 def unterminated(text):
     """Header lines that hold a name with a space and no TAB after it."""
     lines = text.split("\n")
-    return [lines[i] for i in header_indexes(lines) if NEEDS_TAB.match(lines[i])]
+    return [lines[i] for i in header_indexes(lines)
+            if NEEDS_TAB.match(lines[i])]
 
 
 def fix(text):
@@ -67,11 +71,13 @@ def main(argv=None):
         if args.fix:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(fix(text))
-            print("{}: added a TAB after {} file name(s) with spaces".format(path, len(lines)))
+            print("{}: added a TAB after {} file name(s) with spaces"
+                  .format(path, len(lines)))
         else:
             bad += 1
             for line in lines:
-                print("{}: no TAB after a file name with spaces: {}".format(path, line))
+                print("{}: no TAB after a file name with spaces: {}"
+                      .format(path, line))
     return 1 if bad else 0
 
 

@@ -2,7 +2,7 @@
 
 Runs under the interpreter being tested (CPython 3.9's own test package):
 
-    build/patched/python scripts/regrtest_json.py OUT.json [regrtest options and tests]
+    src/patched/python scripts/regrtest_json.py OUT.json [regrtest args]
 
 regrtest's --junit-xml has the test cases but says nothing of a module that
 crashed, timed out or failed outside a test case; this records regrtest's own
@@ -24,7 +24,8 @@ import sys
 from test.libregrtest.main import Regrtest
 
 # Regrtest attributes: the module names in each outcome.
-OUTCOMES = ("good", "bad", "skipped", "resource_denieds", "environment_changed",
+OUTCOMES = ("good", "bad", "skipped", "resource_denieds",
+            "environment_changed",
             "run_no_tests", "rerun")
 
 
@@ -58,7 +59,8 @@ def main():
     for path in stale:
         if os.path.exists(path):
             os.unlink(path)
-    print("+ {} -m test {}".format(sys.executable, " ".join(sys.argv[1:])), flush=True)
+    print("+ {} -m test {}".format(sys.executable,
+          " ".join(sys.argv[1:])), flush=True)
     regrtest = TaggingRegrtest()
     status = None
     try:
@@ -67,7 +69,8 @@ def main():
         status = exc.code
         raise
     finally:
-        report = {name: sorted(getattr(regrtest, name, []) or []) for name in OUTCOMES}
+        report = {name: sorted(getattr(regrtest, name, []) or [])
+                  for name in OUTCOMES}
         report["interrupted"] = bool(getattr(regrtest, "interrupted", False))
         report["exit_status"] = status
         report["executable"] = sys.executable

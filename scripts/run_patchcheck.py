@@ -23,7 +23,8 @@ import sys
 
 def git(repo, *args):
     return subprocess.run(["git"] + list(args), cwd=repo, check=True,
-                          stdout=subprocess.PIPE, universal_newlines=True).stdout
+                          stdout=subprocess.PIPE,
+                          universal_newlines=True).stdout
 
 
 def main():
@@ -46,7 +47,8 @@ def main():
             subject = git(repo, "log", "-1", "--format=%s", commit).strip()
             print("== {} {}".format(commit[:12], subject), flush=True)
             git(repo, "checkout", "-q", "-B", "review", commit)
-            git(repo, "update-ref", "refs/remotes/origin/" + base_branch, commit + "^")
+            git(repo, "update-ref", "refs/remotes/origin/" + base_branch,
+                commit + "^")
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
                 patchcheck.main()
@@ -54,19 +56,23 @@ def main():
             print(text, end="")
             fixed = git(repo, "diff")
             if fixed:
-                print("patchcheck changed files (whitespace): fix this in the patch:")
+                print("patchcheck changed files (whitespace): fix this in "
+                      "the patch:")
                 print(fixed)
                 failed += 1
                 git(repo, "checkout", "-q", "--", ".")
-            files = git(repo, "diff", "--name-only", commit + "^", commit).split()
+            files = git(repo, "diff", "--name-only", commit + "^",
+                        commit).split()
             code = [f for f in files if f.endswith((".c", ".h", ".py"))]
             news = [f for f in files if f.startswith("Misc/NEWS.d/next/")]
             if code and not news:
-                print("no NEWS entry in Misc/NEWS.d/next/ for a change to code")
+                print("no NEWS entry in Misc/NEWS.d/next/ for a change to "
+                      "code")
                 failed += 1
     finally:
         git(repo, "checkout", "-q", "series")
-    print("patchcheck: {} commit(s) checked, {} with findings to fix".format(len(commits), failed))
+    print("patchcheck: {} commit(s) checked, {} with findings to fix"
+          .format(len(commits), failed))
     return 1 if failed else 0
 
 

@@ -39,7 +39,8 @@ def workbench_tests():
     suite = loader.discover(os.path.join(workbench.ROOT, "tests"),
                             top_level_dir=workbench.ROOT)
     result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    failed = len(result.failures) + len(result.errors) + \
+        len(result.unexpectedSuccesses)
     skipped = len(result.skipped)
     return result.testsRun - failed - skipped, failed, skipped
 
@@ -65,7 +66,8 @@ def regrtest_counts(name):
     for case in results.failed_cases().values():
         print("FAILED: {}".format(case.name))
     for module in results.modules_failed_outside_cases():
-        print("FAILED: {} (the module failed outside its test cases)".format(module))
+        print("FAILED: {} (the module failed outside its test cases)"
+              .format(module))
     for case in results.flaky_cases().values():
         print("flaky (failed, then passed on re-run): {}".format(case.name))
     return results.counts()
@@ -76,14 +78,16 @@ def compare_counts(status, variant):
     cases, failed being what is worse on patched."""
     out = os.path.join(workbench.ROOT, "out", "compare" + variant)
     try:
-        comparison = compare.Comparison(compare.load(out, "baseline"), compare.load(out, "patched"))
+        comparison = compare.Comparison(compare.load(
+            out, "baseline"), compare.load(out, "patched"))
     except workbench.WorkbenchError as exc:  # a report is missing
         print("compare: {}".format(exc))
         return 0, 1, 0
     passed, _, skipped = comparison.patched.counts()
     failed = comparison.regressions
     if status != 0 and failed == 0:
-        print("make compare exited {} with no regression recorded".format(status))
+        print("make compare exited {} with no regression recorded"
+              .format(status))
         failed = 1
     return passed, failed, skipped
 
@@ -102,7 +106,8 @@ def main(argv=None):
         nonlocal total_passed, total_failed
         total_passed += passed
         total_failed += failed
-        lines.append("{}: {} passed, {} failed, {} skipped".format(label, passed, failed, skipped))
+        lines.append("{}: {} passed, {} failed, {} skipped".format(
+            label, passed, failed, skipped))
 
     print("== workbench tests", flush=True)
     add("workbench", *workbench_tests())
@@ -129,12 +134,14 @@ def main(argv=None):
                 report, args.check_tests.split()) if not p.endswith(
                     " failed")])
             if status != 0 and failed == 0:
-                print("make check exited {}: see its lines above".format(status))
+                print("make check exited {}: see its lines above"
+                      .format(status))
                 failed = 1
             add("check", passed, failed, skipped)
 
         if os.environ.get("COMPARE") == "1":
-            print("== compare (the whole regrtest suite, baseline vs patched)", flush=True)
+            print("== compare (the whole regrtest suite, baseline vs "
+                  "patched)", flush=True)
             add("compare", *compare_counts(make("compare"), args.variant))
 
     print()

@@ -19,7 +19,8 @@ PARTS = ("baseline", "proposed")
 
 
 class WorkbenchError(Exception):
-    """A failure to report to the user in a line or two, without a traceback."""
+    """A failure to report to the user in a line or two, without a
+    traceback."""
 
 
 def die(prog, err):
@@ -117,7 +118,8 @@ def read_conf(path=BASE_CONF):
                 continue
             key, sep, value = line.partition("=")
             if not sep or not key.strip():
-                raise WorkbenchError("{}:{}: expected KEY = value".format(path, lineno))
+                raise WorkbenchError("{}:{}: expected KEY = value"
+                                     .format(path, lineno))
             conf[key.strip()] = value.strip()
     return conf
 
@@ -143,7 +145,8 @@ def read_series(patches=PATCHES):
         for line in f:
             line = line.split("#", 1)[0].strip()
             if line:
-                # quilt allows options after the name (e.g. -p1); keep the name.
+                # quilt allows options after the name (e.g. -p1); keep the
+                # name.
                 names.append(line.split()[0])
     return names
 
@@ -159,7 +162,8 @@ def series_parts(names):
         part = name.split("/", 1)[0]
         if part not in parts:
             raise WorkbenchError(
-                "patches/series: {} is in no part (its path must start with {})"
+                "patches/series: {} is in no part (its path must start with "
+                "{})"
                 .format(name, " or ".join(p + "/" for p in PARTS)))
         index = PARTS.index(part)
         if index < last:
@@ -172,14 +176,16 @@ def series_parts(names):
 
 
 def patches_upto(names, part):
-    """The prefix of the series that makes up `part` and the parts before it."""
+    """The prefix of the series that makes up `part` and the parts before
+    it."""
     parts = series_parts(names)
     wanted = []
     for p in PARTS:
         wanted.extend(parts[p])
         if p == part:
             return wanted
-    raise WorkbenchError("unknown part {!r} (one of: {})".format(part, ", ".join(PARTS)))
+    raise WorkbenchError("unknown part {!r} (one of: {})"
+                         .format(part, ", ".join(PARTS)))
 
 
 def read_dep3(path):
@@ -194,7 +200,8 @@ def read_dep3(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\n")
-            if not line.strip() or line.startswith(("--- ", "diff ", "Index: ")):
+            if not line.strip() or line.startswith(("--- ", "diff ",
+                                                    "Index: ")):
                 break
             if line[0] in " \t" and key is not None:
                 text = line[1:]

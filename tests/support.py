@@ -1,4 +1,5 @@
-"""Helpers for the workbench tests: temporary folders, fixture tarballs, scripts."""
+"""Helpers for the workbench tests: temporary folders, fixture tarballs,
+scripts."""
 
 import hashlib
 import io
@@ -49,11 +50,13 @@ def read(path):
 
 
 def run_script(name, *args, env=None, cwd=None):
-    """Run scripts/NAME with the current Python; return the CompletedProcess."""
+    """Run scripts/NAME with the current Python; return the
+    CompletedProcess."""
     full_env = dict(os.environ)
     full_env.pop("CPYTHON_TARBALL", None)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, os.path.join(SCRIPTS, name)] + list(args),
+    return subprocess.run([sys.executable,
+                           os.path.join(SCRIPTS, name)] + list(args),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, env=full_env, cwd=cwd,
                           stdin=subprocess.DEVNULL)

@@ -19,7 +19,8 @@ ORIGINAL = {
 
 
 def patch(path, old_line, new_line, at):
-    """A unified diff that changes line `at` (1-based) of a file, 3 lines context."""
+    """A unified diff that changes line `at` (1-based) of a file, 3 lines
+    context."""
     lines = ORIGINAL[path].splitlines()
     start = max(at - 3, 1)
     end = min(at + 3, len(lines))
@@ -40,7 +41,8 @@ def patch(path, old_line, new_line, at):
         --- a/{path}
         +++ b/{path}
         @@ -{start},{count} +{start},{count} @@
-        """).format(at=at, path=path, start=start, count=count) + "\n".join(body) + "\n"
+        """).format(at=at, path=path, start=start, count=count) \
+        + "\n".join(body) + "\n"
 
 
 class ApplyTest(TempDirTest):
@@ -52,10 +54,14 @@ class ApplyTest(TempDirTest):
         make_tarball(self.tarball, "fixture-1.0", ORIGINAL)
         self.patches = self.path("patches")
         self.tree = self.path("src", "tree")
-        self.write_patch("baseline/01-a.patch", patch("hello.c", "line 5", "line five", 5))
-        self.write_patch("proposed/01-b.patch", patch("hello.c", "line 20", "line twenty", 20))
-        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "line 35!", 35))
-        self.write_series("baseline/01-a.patch", "proposed/01-b.patch", "proposed/02-c.patch")
+        self.write_patch("baseline/01-a.patch",
+                         patch("hello.c", "line 5", "line five", 5))
+        self.write_patch("proposed/01-b.patch",
+                         patch("hello.c", "line 20", "line twenty", 20))
+        self.write_patch("proposed/02-c.patch",
+                         patch("hello.c", "line 35", "line 35!", 35))
+        self.write_series("baseline/01-a.patch", "proposed/01-b.patch",
+                          "proposed/02-c.patch")
 
     def write_patch(self, name, text):
         write(os.path.join(self.patches, name), text)
@@ -96,8 +102,9 @@ class ApplyTest(TempDirTest):
     def test_whole_series(self):
         proc = self.apply()
         self.assertEqual(proc.returncode, 0, proc.stdout)
-        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch",
-                                          "proposed/02-c.patch"])
+        self.assertEqual(self.applied(),
+                         ["baseline/01-a.patch", "proposed/01-b.patch",
+                          "proposed/02-c.patch"])
         self.assertIn("line five\n", self.hello())
         self.assertIn("line 35!\n", self.hello())
         self.assertTrue(os.path.islink(os.path.join(self.tree, "patches")))
@@ -128,22 +135,25 @@ class ApplyTest(TempDirTest):
         self.assertEqual(len(self.applied()), 3)
 
     def test_patch_that_does_not_apply_is_named(self):
-        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "x", 35)
+        self.write_patch("proposed/02-c.patch",
+                         patch("hello.c", "line 35", "x", 35)
                          .replace("-line 35", "-line 99"))
         proc = self.apply()
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("patch proposed/02-c.patch does not apply", proc.stdout)
         self.assertIn("left at proposed/01-b.patch", proc.stdout)
-        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch"])
+        self.assertEqual(self.applied(),
+                         ["baseline/01-a.patch", "proposed/01-b.patch"])
         self.assertIn("line twenty", self.hello())
 
     def test_offset_is_refused(self):
-        text = patch("hello.c", "line 20", "line twenty", 20).replace("@@ -17,7 +17,7 @@",
-                                                                        "@@ -15,7 +15,7 @@")
+        text = patch("hello.c", "line 20", "line twenty", 20).replace(
+            "@@ -17,7 +17,7 @@", "@@ -15,7 +15,7 @@")
         self.write_patch("proposed/01-b.patch", text)
         proc = self.apply()
         self.assertNotEqual(proc.returncode, 0)
-        self.assertIn("proposed/01-b.patch applies only with offset", proc.stdout)
+        self.assertIn("proposed/01-b.patch applies only with offset",
+                      proc.stdout)
         # the advice refreshes that patch, not the top one
         self.assertIn("push proposed/01-b.patch && ", proc.stdout)
         self.assertIn("refresh proposed/01-b.patch", proc.stdout)
@@ -152,7 +162,8 @@ class ApplyTest(TempDirTest):
 
     def test_changed_patch_is_pushed_again(self):
         self.assertEqual(self.apply().returncode, 0)
-        self.write_patch("proposed/01-b.patch", patch("hello.c", "line 20", "line 20?", 20))
+        self.write_patch("proposed/01-b.patch",
+                         patch("hello.c", "line 20", "line 20?", 20))
         proc = self.apply()
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertNotIn("baseline/01-a.patch (changed", proc.stdout)
@@ -164,11 +175,14 @@ class ApplyTest(TempDirTest):
     def test_unrefreshed_changes_are_not_lost(self):
         self.assertEqual(self.apply().returncode, 0)
         hello = os.path.join(self.tree, "hello.c")
-        write(hello, self.hello().replace("line 36\n", "line 36, edited by hand\n"))
-        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "line 35?", 35))
+        write(hello,
+              self.hello().replace("line 36\n", "line 36, edited by hand\n"))
+        self.write_patch("proposed/02-c.patch",
+                         patch("hello.c", "line 35", "line 35?", 35))
         proc = self.apply()
         self.assertNotEqual(proc.returncode, 0)
-        self.assertIn("changes that are not in proposed/02-c.patch", proc.stdout)
+        self.assertIn("changes that are not in proposed/02-c.patch",
+                      proc.stdout)
         self.assertIn("edited by hand", self.hello())
         self.assertEqual(len(self.applied()), 3)
 
@@ -325,22 +339,27 @@ class ApplyTest(TempDirTest):
         self.write_series("baseline/01-a.patch", "proposed/01-b.patch")
         os.unlink(os.path.join(self.patches, "proposed/02-c.patch"))
         # quilt needs the patch file to pop it: keep it until popped
-        self.write_patch("proposed/02-c.patch", patch("hello.c", "line 35", "line 35!", 35))
+        self.write_patch("proposed/02-c.patch",
+                         patch("hello.c", "line 35", "line 35!", 35))
         proc = self.apply()
         self.assertEqual(proc.returncode, 0, proc.stdout)
-        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch"])
+        self.assertEqual(self.applied(),
+                         ["baseline/01-a.patch", "proposed/01-b.patch"])
         self.assertNotIn("line 35!", self.hello())
 
     def test_patch_inserted_below_applied_ones(self):
         self.write_series("baseline/01-a.patch", "proposed/02-c.patch")
         self.assertEqual(self.apply().returncode, 0)
-        self.write_series("baseline/01-a.patch", "proposed/01-b.patch", "proposed/02-c.patch")
+        self.write_series("baseline/01-a.patch", "proposed/01-b.patch",
+                          "proposed/02-c.patch")
         proc = self.apply()
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("popped proposed/02-c.patch", proc.stdout)
-        self.assertEqual(self.applied(), ["baseline/01-a.patch", "proposed/01-b.patch",
-                                          "proposed/02-c.patch"])
-        self.assertFalse(os.path.exists(os.path.join(self.tree, ".pc", "series")))
+        self.assertEqual(self.applied(),
+                         ["baseline/01-a.patch", "proposed/01-b.patch",
+                          "proposed/02-c.patch"])
+        self.assertFalse(os.path.exists(os.path.join(self.tree, ".pc",
+                                                     "series")))
 
     def test_pop(self):
         self.assertEqual(self.apply().returncode, 0)
@@ -363,12 +382,15 @@ class ApplyTest(TempDirTest):
         self.write_patch("proposed/02-c.patch", text)
         proc = self.apply()
         self.assertNotEqual(proc.returncode, 0)
-        self.assertIn("proposed/02-c.patch names a file with spaces", proc.stdout)
+        self.assertIn("proposed/02-c.patch names a file with spaces",
+                      proc.stdout)
         self.assertFalse(os.path.exists(os.path.join(self.tree, "Core")))
-        self.write_patch("proposed/02-c.patch", text.replace("new.rst\n", "new.rst\t\n"))
+        self.write_patch("proposed/02-c.patch",
+                         text.replace("new.rst\n", "new.rst\t\n"))
         proc = self.apply()
         self.assertEqual(proc.returncode, 0, proc.stdout)
-        self.assertEqual(read(os.path.join(self.tree, "Core and Builtins", "new.rst")), "news\n")
+        self.assertEqual(read(os.path.join(self.tree, "Core and Builtins",
+                                           "new.rst")), "news\n")
 
     def test_series_out_of_order_refused(self):
         self.write_series("proposed/01-b.patch", "baseline/01-a.patch")

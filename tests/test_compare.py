@@ -1,8 +1,6 @@
 """scripts/compare.py on small fixture reports (no CPython run)."""
 
 import json
-import os
-import textwrap
 import unittest
 
 from tests.support import TempDirTest, read, run_script, write
@@ -14,10 +12,12 @@ def report(cases):
     name stands for -w's re-run."""
     body = []
     for name, outcome in cases:
-        inner = {"ok": "", "fail": '<failure message="AssertionError: {0}">tb</failure>',
+        inner = {"ok": "",
+                 "fail": '<failure message="AssertionError: {0}">tb</failure>',
                  "error": '<error message="OSError: {0}">tb</error>',
                  "skip": "<skipped>not here</skipped>"}[outcome].format(name)
-        body.append('<testsuite><testcase name="{}" status="run" result="completed">{}'
+        body.append('<testsuite><testcase name="{}" status="run" '
+                    'result="completed">{}'
                     '</testcase></testsuite>'.format(name, inner))
     return "<testsuites>{}</testsuites>\n".format("".join(body))
 
@@ -113,7 +113,7 @@ class CompareTest(TempDirTest):
             ("test.test_b.T.test_flaky", "ok"),
             ("test.test_b.T.test_broken", "error"),     # only on patched
             ("test.test_new.T.test_added", "ok"),       # new test
-        ], bad=["test_a", "test_b", "test_crashes"])    # test_crashes: no case failed
+        ], bad=["test_a", "test_b", "test_crashes"])  # no case failed
         proc = self.compare()
         self.assertEqual(proc.returncode, 1, proc.stdout)
         text = read(self.path("report.txt"))
@@ -128,10 +128,13 @@ class CompareTest(TempDirTest):
                 sections[current].append(line.split("  -- ")[0].strip())
         self.assertEqual(sections["failing only on patched"],
                          ["test.test_b.T.test_broken", "test_crashes"])
-        self.assertEqual(sections["fixed by patched"], ["test.test_a.T.test_fixed"])
-        self.assertEqual(sections["failing on both (environmental)"], ["test.test_a.T.test_env"])
-        self.assertEqual(sections["flaky on baseline (failed, passed on re-run)"],
-                         ["test.test_b.T.test_flaky"])
+        self.assertEqual(sections["fixed by patched"], [
+                         "test.test_a.T.test_fixed"])
+        self.assertEqual(sections["failing on both (environmental)"], [
+                         "test.test_a.T.test_env"])
+        self.assertEqual(
+            sections["flaky on baseline (failed, passed on re-run)"],
+            ["test.test_b.T.test_flaky"])
         self.assertIn("OSError: test.test_b.T.test_broken", text)
         self.assertIn("new test cases on patched: 1", text)
         self.assertRegex(text, r"compare: 4 passed, 2 failed\n$")
@@ -140,7 +143,9 @@ class CompareTest(TempDirTest):
 
     def test_flaky_on_patched_is_not_a_regression(self):
         self.write_side("baseline", [("test.test_a.T.t", "ok")])
-        self.write_side("patched", [("test.test_a.T.t", "fail"), ("test.test_a.T.t", "ok")])
+        self.write_side(
+            "patched",
+            [("test.test_a.T.t", "fail"), ("test.test_a.T.t", "ok")])
         proc = self.compare()
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("flaky on patched", proc.stdout)

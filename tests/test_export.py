@@ -1,4 +1,5 @@
-"""scripts/export.py: commits, mails and the git am round trip, on a fixture."""
+"""scripts/export.py: commits, mails and the git am round trip, on a
+fixture."""
 
 import os
 import shutil
@@ -6,7 +7,7 @@ import subprocess
 import textwrap
 import unittest
 
-from tests.support import ROOT, TempDirTest, make_tarball, read, run_script, write
+from tests.support import TempDirTest, make_tarball, read, run_script, write
 
 FILES = {"a.c": "int a;\n", "b.py": "b = 1\n", "README": "fixture\n"}
 
@@ -55,7 +56,8 @@ PROPOSED_2 = textwrap.dedent("""\
 
 def git(repo, *args):
     return subprocess.run(["git"] + list(args), cwd=repo, check=True,
-                          stdout=subprocess.PIPE, universal_newlines=True).stdout
+                          stdout=subprocess.PIPE,
+                          universal_newlines=True).stdout
 
 
 class ExportTest(TempDirTest):
@@ -75,7 +77,8 @@ class ExportTest(TempDirTest):
         self.tree = self.path("tree")
 
     def export(self):
-        return run_script("export.py", "--tarball", self.tarball, "--out", self.out,
+        return run_script("export.py", "--tarball", self.tarball, "--out",
+                          self.out,
                           "--patches", self.patches)
 
     def test_commits_mails_round_trip(self):
@@ -87,12 +90,17 @@ class ExportTest(TempDirTest):
                   "baseline..HEAD").split("\x00")
         first = [e.strip() for e in log if "Add c to a.c" in e][0]
         self.assertEqual(first, "Ada Lovelace <ada@example.org>|2026-11-25|"
-                                "bpo-12345: Add c to a.c\n\nBody of the first change,\n"
+                                "bpo-12345: Add c to a.c\n\n"
+                                "Body of the first change,\n"
                                 "on two lines.\n\nA second paragraph.")
-        subjects = git(repo, "log", "--format=%s", "--reverse", "baseline..HEAD").split("\n")
-        self.assertEqual(subjects[:2], ["bpo-12345: Add c to a.c", "bpo-777: Add a news file"])
+        subjects = git(repo, "log", "--format=%s", "--reverse",
+                       "baseline..HEAD").split("\n")
+        self.assertEqual(subjects[:2],
+                         ["bpo-12345: Add c to a.c",
+                          "bpo-777: Add a news file"])
         # the baseline is one commit holding the baseline part
-        self.assertEqual(git(repo, "rev-list", "--count", "baseline").strip(), "1")
+        self.assertEqual(git(repo, "rev-list", "--count", "baseline").strip(),
+                         "1")
         self.assertEqual(git(repo, "show", "baseline:b.py"), "b = 0\n")
         mails = sorted(n for n in os.listdir(self.out) if n.endswith(".patch"))
         self.assertEqual(len(mails), 2)
@@ -115,7 +123,8 @@ class ExportTest(TempDirTest):
         second = self.export()
         self.assertEqual(second.returncode, 0, second.stdout)
         # same dates and authors from the DEP-3 headers: the same commits
-        self.assertEqual(git(os.path.join(self.out, "repo"), "rev-parse", "HEAD"), head)
+        self.assertEqual(git(os.path.join(self.out, "repo"), "rev-parse",
+                             "HEAD"), head)
 
     def assertOneMessage(self, proc, what):
         self.assertNotEqual(proc.returncode, 0, proc.stdout)

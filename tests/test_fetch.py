@@ -40,8 +40,10 @@ STUB_APT = textwrap.dedent("""\
             fi
             echo "Get:1 stub InRelease"; exit 0 ;;
         *" source "*)
-            [ -n "${STUB_ORIG:-}" ] || { echo "E: Unable to find a source package"; exit 100; }
-            cp "$STUB_ORIG" ./"$STUB_ORIG_NAME"; echo "Get:2 stub (tar)"; exit 0 ;;
+            [ -n "${STUB_ORIG:-}" ] || {
+                echo "E: Unable to find a source package"; exit 100; }
+            cp "$STUB_ORIG" ./"$STUB_ORIG_NAME"
+            echo "Get:2 stub (tar)"; exit 0 ;;
     esac
     exit 1
     """)
@@ -113,10 +115,11 @@ class FetchTest(TempDirTest):
     def assertCachedGood(self):
         self.assertTrue(os.path.exists(self.cached()))
         self.assertEqual(fetch.workbench.sha256_file(self.cached()), self.sha)
-        leftovers = [n for n in os.listdir(self.cache) if n != "Foo-1.0.tar.xz"]
+        leftovers = [n for n in os.listdir(self.cache)
+                     if n != "Foo-1.0.tar.xz"]
         self.assertEqual(leftovers, [])
 
-    # -- the order of the sources ------------------------------------------------
+    # -- the order of the sources ---------------------------------------------
 
     def test_url_used_when_cache_empty(self):
         proc = self.fetch()
@@ -148,12 +151,15 @@ class FetchTest(TempDirTest):
         self.assertIn("Dir::State::Lists=" + self.cache, calls[0])
 
     def test_debian_with_a_relative_cache(self):
-        # As the Makefile calls it (--cache cache): apt must get absolute paths.
+        # As the Makefile calls it (--cache cache): apt must get absolute
+        # paths.
         self.write_conf("file://" + self.path("nowhere.tar.xz"))
         env = {"STUB_LOG": self.log, "STUB_ORIG_NAME": "foo_1.0.orig.tar.xz",
                "STUB_ORIG": self.good}
-        proc = run_script("fetch.py", "--conf", self.path("base.conf"), "--cache", "cache",
-                          "--apt-etc", self.path("apt"), "--apt-get", self.path("apt-get"),
+        proc = run_script("fetch.py", "--conf", self.path("base.conf"),
+                          "--cache", "cache",
+                          "--apt-etc", self.path("apt"), "--apt-get",
+                          self.path("apt-get"),
                           env=env, cwd=self.tmp)
         self.assertEqual(proc.returncode, 0, proc.stdout)
         for call in self.apt_calls():
@@ -170,12 +176,13 @@ class FetchTest(TempDirTest):
         env_good = self.path("mine.tar.xz")
         with open(self.good, "rb") as src, open(env_good, "wb") as dst:
             dst.write(src.read())
-        proc = run_script("fetch.py", "--conf", self.path("base.conf"), "--cache",
+        proc = run_script("fetch.py", "--conf", self.path("base.conf"),
+                          "--cache",
                           self.cache, env={"CPYTHON_TARBALL": env_good})
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("CPYTHON_TARBALL " + env_good, proc.stdout)
 
-    # -- verification ----------------------------------------------------------------
+    # -- verification ---------------------------------------------------------
 
     def test_mismatch_refused_and_download_removed(self):
         self.write_conf("file://" + self.bad)
@@ -222,9 +229,12 @@ class FetchTest(TempDirTest):
         proc = self.fetch()
         self.assertNotEqual(proc.returncode, 0)
         lines = proc.stdout.splitlines()
-        tried = [l for l in lines if l.startswith("  ") and ":" in l]
-        labels = [l.strip().split(":")[0] for l in tried]
-        self.assertEqual(labels, ["download cache", "upstream URL", "Debian source package"])
+        tried = [line for line in lines
+                 if line.startswith("  ") and ":" in line]
+        labels = [line.strip().split(":")[0] for line in tried]
+        self.assertEqual(labels,
+                         ["download cache", "upstream URL",
+                          "Debian source package"])
         self.assertIn("Unable to find a source package", proc.stdout)
         self.assertFalse(os.path.exists(self.cached()))
 
@@ -400,11 +410,13 @@ class MirrorTest(TempDirTest):
     def test_one_line_and_deb822(self):
         write(self.path("sources.list"), textwrap.dedent("""\
             # a comment
-            deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://a.invalid/debian bookworm main
+            deb [{options}] http://a.invalid/debian bookworm main
             deb http://a.invalid/debian-security bookworm-security main
             deb http://c.invalid/debian/ bookworm main contrib
-            """))
-        write(self.path("sources.list.d", "debian.sources"), textwrap.dedent("""\
+            """).format(options="arch=amd64 signed-by=/usr/share/keyrings/"
+                                "debian-archive-keyring.gpg"))
+        write(self.path("sources.list.d", "debian.sources"),
+              textwrap.dedent("""\
             Types: deb
             URIs: http://b.invalid/debian
             Suites: bookworm bookworm-updates
@@ -422,19 +434,22 @@ class MirrorTest(TempDirTest):
             Components: main
             Enabled: no
             """))
-        write(self.path("sources.list.d", "other.sources"), textwrap.dedent("""\
+        write(self.path("sources.list.d", "other.sources"),
+              textwrap.dedent("""\
             Types: deb
             URIs: https://vendor.invalid/apt
             Suites: stable
             Components: main
             Signed-By: /usr/share/keyrings/vendor.gpg
             """))
-        write(self.path("sources.list.d", "x.list.disabled"), "deb http://e.invalid/debian bookworm main\n")
+        write(self.path("sources.list.d", "x.list.disabled"),
+              "deb http://e.invalid/debian bookworm main\n")
         got = fetch.debian_mirrors(self.tmp)
         self.assertEqual([u for u, _ in got], ["http://a.invalid/debian",
                                                "http://c.invalid/debian",
                                                "http://b.invalid/debian"])
-        self.assertEqual(got[0][1], "/usr/share/keyrings/debian-archive-keyring.gpg")
+        self.assertEqual(got[0][1],
+                         "/usr/share/keyrings/debian-archive-keyring.gpg")
         self.assertEqual(got[1][1], "")
 
     def test_none(self):

@@ -1,7 +1,6 @@
 """scripts/junit.py on small fixture reports in regrtest's format."""
 
 import json
-import os
 import textwrap
 import unittest
 
@@ -14,24 +13,25 @@ import junit
 REPORT = textwrap.dedent("""\
     <testsuites tests="6" errors="1" failures="2">
     <testsuite start="x" tests="3" errors="0" failures="1">
-      <testcase name="test.test_a.T.test_ok" status="run" result="completed" time="0.1"/>
+      <testcase name="test.test_a.T.test_ok" status="run" time="0.1"/>
       <testcase name="test.test_a.T.test_bad" status="run" result="completed">
-        <failure type="AssertionError" message="AssertionError: 1 != 2">tb</failure>
+        <failure type="AssertionError"
+                 message="AssertionError: 1 != 2">tb</failure>
       </testcase>
       <testcase name="test.test_a.T.test_skip" status="run" result="completed">
         <skipped>no network</skipped>
       </testcase>
     </testsuite>
     <testsuite start="x" tests="2" errors="1" failures="1">
-      <testcase name="test.test_b.T.test_flaky" status="run" result="completed">
+      <testcase name="test.test_b.T.test_flaky" status="run">
         <failure type="AssertionError" message="timing">tb</failure>
       </testcase>
-      <testcase name="setUpClass (test.test_b.U)" status="run" result="completed">
+      <testcase name="setUpClass (test.test_b.U)" status="run">
         <error type="OSError" message="OSError: boom">tb</error>
       </testcase>
     </testsuite>
     <testsuite start="x" tests="1" errors="0" failures="0">
-      <testcase name="test.test_b.T.test_flaky" status="run" result="completed"/>
+      <testcase name="test.test_b.T.test_flaky" status="run"/>
     </testsuite>
     </testsuites>
     """)
@@ -43,16 +43,20 @@ class JunitTest(TempDirTest):
         self.xml = self.path("r.xml")
         write(self.xml, REPORT)
         self.json = self.path("r.json")
-        write(self.json, json.dumps({"good": ["test_c"], "bad": ["test_a", "test_b", "test_crash"],
+        write(self.json, json.dumps({"good": ["test_c"],
+                                     "bad": ["test_a", "test_b", "test_crash"],
                                      "rerun": ["test_b"]}))
 
     def test_cases(self):
         cases = junit.read_cases(self.xml)
         self.assertEqual(cases["test.test_a.T.test_ok"].outcome, junit.PASSED)
         self.assertEqual(cases["test.test_a.T.test_bad"].outcome, junit.FAILED)
-        self.assertEqual(cases["test.test_a.T.test_bad"].message, "AssertionError: 1 != 2")
-        self.assertEqual(cases["test.test_a.T.test_skip"].outcome, junit.SKIPPED)
-        self.assertEqual(cases["setUpClass (test.test_b.U)"].outcome, junit.FAILED)
+        self.assertEqual(
+            cases["test.test_a.T.test_bad"].message, "AssertionError: 1 != 2")
+        self.assertEqual(
+            cases["test.test_a.T.test_skip"].outcome, junit.SKIPPED)
+        self.assertEqual(
+            cases["setUpClass (test.test_b.U)"].outcome, junit.FAILED)
         self.assertEqual(cases["setUpClass (test.test_b.U)"].module, "test_b")
 
     def test_flaky_then_passing_counts_as_passed(self):
@@ -63,7 +67,8 @@ class JunitTest(TempDirTest):
 
     def test_counts_include_module_failures_outside_cases(self):
         results = junit.Results(self.xml, self.json)
-        self.assertEqual(results.modules_failed_outside_cases(), ["test_crash"])
+        self.assertEqual(
+            results.modules_failed_outside_cases(), ["test_crash"])
         # passed: test_ok, test_flaky; failed: test_bad, setUpClass, test_crash
         self.assertEqual(results.counts(), (2, 3, 1))
 
@@ -75,7 +80,8 @@ class JunitTest(TempDirTest):
         write(self.xml, textwrap.dedent("""\
             <testsuites><testsuite>
               <testcase name="test.test_x.T.test_a"/>
-              <testcase name="118"><failure message="boom">tb</failure></testcase>
+              <testcase name="118"><failure message="boom">tb</failure>
+              </testcase>
             </testsuite></testsuites>
             """))
         write(self.json, json.dumps({"bad": ["test_x"]}))
@@ -86,8 +92,10 @@ class JunitTest(TempDirTest):
 
     def test_module_of(self):
         self.assertEqual(junit.module_of("test.test_x.A.test_y"), "test_x")
-        self.assertEqual(junit.module_of("test.test_email.test_utils.T.t"), "test_email")
-        self.assertEqual(junit.module_of("tearDownModule (test.test_z)"), "test_z")
+        self.assertEqual(junit.module_of(
+            "test.test_email.test_utils.T.t"), "test_email")
+        self.assertEqual(junit.module_of(
+            "tearDownModule (test.test_z)"), "test_z")
 
 
 if __name__ == "__main__":

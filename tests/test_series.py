@@ -1,4 +1,5 @@
-"""The repository's own series, patches and pinned base agree with each other."""
+"""The repository's own series, patches and pinned base agree with each
+other."""
 
 import os
 import re
@@ -22,9 +23,11 @@ class SeriesTest(unittest.TestCase):
         for dirpath, _, files in os.walk(PATCHES):
             for name in files:
                 if name != "series":
-                    on_disk.add(os.path.relpath(os.path.join(dirpath, name), PATCHES))
+                    on_disk.add(os.path.relpath(os.path.join(dirpath, name),
+                                                PATCHES))
         self.assertEqual(sorted(on_disk), sorted(self.series))
-        self.assertEqual(len(set(self.series)), len(self.series), "a patch is listed twice")
+        self.assertEqual(len(set(self.series)), len(self.series),
+                         "a patch is listed twice")
 
     def test_parts_in_order(self):
         parts = workbench.series_parts(self.series)
@@ -35,26 +38,31 @@ class SeriesTest(unittest.TestCase):
             with self.subTest(patch=name):
                 fields = workbench.read_dep3(os.path.join(PATCHES, name))
                 for field in ("Description", "Author", "Forwarded"):
-                    self.assertTrue(fields.get(field), "no {}: field".format(field))
+                    self.assertTrue(fields.get(field),
+                                    "no {}: field".format(field))
                 subject = fields["Description"].splitlines()[0]
-                self.assertLessEqual(len(subject), 80, "the subject line is too long")
+                self.assertLessEqual(len(subject), 80,
+                                     "the subject line is too long")
                 if name.startswith("baseline/"):
                     self.assertEqual(fields["Forwarded"], "not-needed")
                 else:
                     self.assertNotEqual(fields["Forwarded"], "not-needed")
                     self.assertTrue(fields["Description"].count("\n") >= 2,
-                                    "a proposed patch needs a body in its Description")
+                                    "a proposed patch needs a body in its "
+                                    "Description")
 
     def test_patches_are_quilt_refreshed(self):
-        """a/ b/ paths, no timestamps, no Index: lines: what `quilt refresh` with
-        the project's quiltrc writes."""
+        """a/ b/ paths, no timestamps, no Index: lines: what `quilt refresh`
+        with the project's quiltrc writes."""
         for name in self.series:
             with self.subTest(patch=name):
                 with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
                     text = f.read()
                 self.assertNotIn("\nIndex: ", text)
                 for line in re.findall(r"^(?:---|\+\+\+) .*$", text, re.M):
-                    self.assertRegex(line, r"^(--- (a/|/dev/null)|\+\+\+ (b/|/dev/null))[^\t]*\t?$")
+                    self.assertRegex(
+                        line, r"^(--- (a/|/dev/null)"
+                              r"|\+\+\+ (b/|/dev/null))[^\t]*\t?$")
 
     def test_names_with_spaces_end_with_a_tab(self):
         import patch_headers
@@ -71,8 +79,10 @@ class SeriesTest(unittest.TestCase):
                     text = f.read()
                 self.assertRegex(
                     text, r"\n\+\+\+ b/Misc/NEWS\.d/next/[^/]+/"
-                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.bpo-\d+\.[\w-]{6}\.rst\t?\n")
-                self.assertRegex(text, r"\n\+\+\+ b/Lib/test/", "no regression test")
+                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.bpo-\d+\."
+                          r"[\w-]{6}\.rst\t?\n")
+                self.assertRegex(text, r"\n\+\+\+ b/Lib/test/",
+                                 "no regression test")
 
 
 class BaseConfTest(unittest.TestCase):
@@ -90,10 +100,13 @@ class BaseConfTest(unittest.TestCase):
         none names a host of this machine's Debian mirrors."""
         import fetch
         conf = workbench.read_conf()
-        hosts = {urllib.parse.urlsplit(uri).hostname for uri, _ in fetch.debian_mirrors()}
+        hosts = {urllib.parse.urlsplit(uri).hostname for uri,
+                 _ in fetch.debian_mirrors()}
         try:
-            files = subprocess.run(["git", "ls-files"], cwd=ROOT, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, universal_newlines=True,
+            files = subprocess.run(["git", "ls-files"], cwd=ROOT,
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL,
+                                   universal_newlines=True,
                                    check=True).stdout.split()
         except (OSError, subprocess.CalledProcessError):
             self.skipTest("not a git checkout")
@@ -105,11 +118,15 @@ class BaseConfTest(unittest.TestCase):
                 text = f.read()
             with self.subTest(path=path):
                 for host in hosts:
-                    self.assertFalse(host and host in text, "names the mirror " + host)
-                if path == "base.conf" or path.endswith(".md") or path.startswith("patches/"):
+                    self.assertFalse(host and host in text,
+                                     "names the mirror " + host)
+                if (path == "base.conf" or path.endswith(".md")
+                        or path.startswith("patches/")):
                     continue
                 for key in ("BASE_SHA256", "BASE_TARBALL"):
-                    self.assertFalse(conf[key] in text, "states {} again".format(key))
+                    self.assertFalse(conf[key] in text,
+                                     "states {} again".format(key))
+
 
 if __name__ == "__main__":
     unittest.main()
