@@ -216,8 +216,9 @@ bench: bench-tracing bench-channels
 bench-tracing: build baseline
 	@$(PYTHON) scripts/bench_tracing.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY)
 
-bench-channels: build
-	@$(PYTHON) scripts/bench_channels.py --python $(PATCHED_PY)
+bench-channels: build pristine
+	@$(PYTHON) scripts/bench_channels.py --patched $(PATCHED_PY) \
+		--pristine $(PRISTINE_PY)
 
 bench-build: fetch
 	@PYTHON=$(PYTHON) sh scripts/bench_build.sh $(TARBALL) $(JOBS)

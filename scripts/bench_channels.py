@@ -1,40 +1,55 @@
 #!/usr/bin/env python3
-"""Time _xxsubinterpreters.channel_list_interpreters() against the number
-of existing interpreters.
+"""Time _xxsubinterpreters.channel_list_interpreters(): ours against pristine.
 
-The script runs the given Python (normally a build with the patch applied)
-as a subprocess once per size N.  The subprocess creates N subinterpreters
-besides the main one, associates two ends of one channel -- the main
-interpreter sends one item, the oldest subinterpreter receives it -- and
-times channel_list_interpreters() for each end.  Two references are timed
-too: channel_list_interpreters() on a channel with no associated
-interpreters (the function's own work: channel lookup and walk of the
-channel's ends, no InterpreterID objects), and get_main(), which creates
-and drops one InterpreterID object.  In CPython 3.9 creating and dropping
-an InterpreterID object looks the ID up in the runtime's list of
-interpreters, so that part of the cost of every listed interpreter grows
-with the number of interpreters whatever the function does.
+Both interpreters are timed in one run, side by side: the patched build
+(our implementation) and the pristine 3.9.2 build, which carries upstream's
+own implementation of the same function.  Each case runs in a fresh
+process of the interpreter being measured; the rounds alternate between
+the two builds so that both see the same machine conditions.
 
-For each N the table shows the time per call (median of the repeats, with
-the spread min..max of the repeats) and the ratio of the median to the one
-for the smallest N.  If the cost does not depend on N the ratio stays
-near 1.0.  Nothing is asserted: timings are noisy, read them.
+Cases (time per call):
+
+  2 ends, N interpreters      N subinterpreters exist besides the main one;
+                              the main interpreter sends one item, the oldest
+                              subinterpreter receives it; the send end is
+                              listed ([main]), then the recv end.
+  all N associated            N subinterpreters and the main one each send
+                              once (the items are drained); the send end is
+                              listed (N + 1 IDs).
+  1 listed after W workers    the worker pattern: the main interpreter
+                              receives from a long-lived channel first (so it
+                              is on the recv end), then W short-lived
+                              subinterpreters are created one after the other;
+                              each receives one item from the channel and is
+                              destroyed.  The recv end is listed ([main]);
+                              the channel still holds the ends of the W
+                              destroyed workers.  The "main last" variant
+                              makes the main interpreter receive only after
+                              the workers, so its end comes after theirs.
+
+For each row: the best time per call over the repeats of every round
+(as timeit recommends: on a shared machine the other figures measure the
+neighbours), for ours and for pristine, and pristine / ours (above 1.00x:
+ours is faster).  The worker rows also show each build's figure as a
+multiple of its own 0-worker figure.  Nothing is asserted: timings are
+noisy, read them.
 
 Usage:
-    python3 scripts/bench_channels.py --python build/patched/python
+    python3 scripts/bench_channels.py --patched build/patched/python \\
+        --pristine build/pristine/python
 
 Standard library only; works with Python 3.7 and newer (both the script's
-interpreter and the one under test).
+interpreter and the ones under test).
 """
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 
 
-# Run by the Python under test: argv = [N, number, repeats].
+# Run by the Python under test: argv = [case, size, number, repeats].
+# Prints one JSON list: the time per call of each repeat.
 CHILD = r'''
 import functools
 import json
@@ -42,67 +57,91 @@ import sys
 import time
 import _xxsubinterpreters as interpreters
 
-nsub, number, repeats = (int(a) for a in sys.argv[1:4])
+case, size, number, repeats = sys.argv[1], *(int(a) for a in sys.argv[2:5])
 
-interps = [interpreters.create() for _ in range(nsub)]
+def run_in(interp, code):
+    interpreters.run_string(interp, (
+        'import _xxsubinterpreters as _interpreters\n' + code))
+
+main = interpreters.get_current()
 cid = interpreters.channel_create()
-interpreters.channel_send(cid, b'spam')
-interpreters.run_string(interps[0], (
-    'import _xxsubinterpreters as _interpreters\n'
-    '_interpreters.channel_recv(%d)\n' % int(cid)))
-assert interpreters.channel_list_interpreters(cid, send=True) == [0]
-assert interpreters.channel_list_interpreters(cid, send=False) == [interps[0]]
+interps = []
+if case in ('send', 'recv'):
+    interps = [interpreters.create() for _ in range(size)]
+    interpreters.channel_send(cid, b'spam')
+    run_in(interps[0], '_interpreters.channel_recv(%d)\n' % int(cid))
+    send = case == 'send'
+    expected = [main] if send else [interps[0]]
+elif case == 'all':
+    interps = [interpreters.create() for _ in range(size)]
+    interpreters.channel_send(cid, b'spam')
+    for interp in interps:
+        run_in(interp, '_interpreters.channel_send(%d, b"spam")\n' % int(cid))
+    for _ in range(size + 1):
+        interpreters.channel_recv(cid)
+    send = True
+    expected = [main] + interps
+elif case in ('workers', 'workers-main-last'):
+    if case == 'workers':
+        interpreters.channel_recv(cid, None)
+    for _ in range(size):
+        interpreters.channel_send(cid, b'spam')
+        worker = interpreters.create()
+        run_in(worker, '_interpreters.channel_recv(%d)\n' % int(cid))
+        interpreters.destroy(worker)
+    if case == 'workers-main-last':
+        interpreters.channel_recv(cid, None)
+    send = False
+    expected = [main]
+else:
+    sys.exit('unknown case %r' % case)
 
-# A channel with no associated interpreters: the call returns [] and so
-# creates no InterpreterID objects.  This is the function's own cost:
-# the channel lookup and the walk of the channel's ends.
-empty = interpreters.channel_create()
-assert interpreters.channel_list_interpreters(empty, send=True) == []
+call = functools.partial(interpreters.channel_list_interpreters, cid,
+                         send=send)
+got = call()
+if got != expected:
+    sys.exit('%s: listed %r, expected %r' % (case, got, expected))
 
-def timer(call):
-    """A function timing `number` calls of `call` (a functools.partial: the
-    same small overhead for every row and every N)."""
-    def run():
-        t0 = time.perf_counter()
-        for _ in range(number):
-            call()
-        return time.perf_counter() - t0
-    return run
+def run():
+    t0 = time.perf_counter()
+    for _ in range(number):
+        call()
+    return time.perf_counter() - t0
 
-list_interps = interpreters.channel_list_interpreters
-time_send = timer(functools.partial(list_interps, cid, send=True))
-time_recv = timer(functools.partial(list_interps, cid, send=False))
-time_empty = timer(functools.partial(list_interps, empty, send=True))
-time_get_main = timer(functools.partial(interpreters.get_main))
-
-cases = [
-    ('channel_list_interpreters(cid, send=True)', time_send),
-    ('channel_list_interpreters(cid, send=False)', time_recv),
-    ('channel_list_interpreters(empty, send=True)', time_empty),
-    ('get_main()  [reference]', time_get_main),
-]
-results = {}
-for name, func in cases:
-    func()  # warm up
-    results[name] = [func() / number for _ in range(repeats)]
+run()  # warm up
+times = [run() / number for _ in range(repeats)]
 
 interpreters.channel_destroy(cid)
-interpreters.channel_destroy(empty)
 for interp in interps:
     interpreters.destroy(interp)
-print(json.dumps(results))
+print(json.dumps(times))
 '''
 
+# (label, case, sizes): the rows of the table, in order.
+CASES = [
+    ('2 ends, N interpreters: send end', 'send', (1, 10, 100)),
+    ('2 ends, N interpreters: recv end', 'recv', (1, 10, 100)),
+    ('all N associated', 'all', (10, 100)),
+    ('1 listed after N workers', 'workers', (0, 250, 1000)),
+    ('1 listed after N workers, main last', 'workers-main-last',
+     (0, 250, 1000)),
+]
+FLAT_CASES = ('workers', 'workers-main-last')
 
-def run_child(python, nsub, number, repeats):
-    proc = subprocess.run(
-        [python, '-c', CHILD, str(nsub), str(number), str(repeats)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        universal_newlines=True)
+
+def run_child(python, case, size, number, repeats):
+    try:
+        proc = subprocess.run(
+            [python, '-c', CHILD, case, str(size), str(number),
+             str(repeats)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            universal_newlines=True)
+    except OSError as exc:
+        sys.exit('bench_channels: cannot run %s: %s' % (python, exc))
     if proc.returncode != 0:
-        sys.exit('benchmark failed for N=%d (exit status %d):\n%s'
-                 % (nsub, proc.returncode, proc.stderr))
-    # The JSON document is the last line written.
+        last = (proc.stderr.strip().splitlines() or ['(no output)'])[-1]
+        sys.exit('bench_channels: %s failed for %s N=%d (exit status %d): '
+                 '%s' % (python, case, size, proc.returncode, last))
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -115,66 +154,64 @@ def fmt_time(seconds):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--python', default=sys.executable,
-                        help='the Python to benchmark (default: %(default)s)')
-    parser.add_argument('--sizes', default='1,10,100',
-                        help='numbers of subinterpreters, comma separated '
-                             '(default: %(default)s)')
-    parser.add_argument('--number', type=int, default=10000,
+    parser.add_argument('--patched', required=True,
+                        help='the patched build (ours)')
+    parser.add_argument('--pristine', required=True,
+                        help='the pristine 3.9.2 build (upstream)')
+    parser.add_argument('--number', type=int, default=1000,
                         help='calls per repeat (default: %(default)s)')
     parser.add_argument('--repeats', type=int, default=7,
-                        help='repeats per case and round '
-                             '(default: %(default)s)')
+                        help='repeats per process (default: %(default)s)')
     parser.add_argument('--rounds', type=int, default=3,
-                        help='subprocess runs per size, taken in turn '
+                        help='processes per build and row, alternating '
+                             'between the builds (default: %(default)s)')
+    parser.add_argument('--cases', default=','.join(c for _, c, _ in CASES),
+                        help='the cases to run, comma separated '
                              '(default: %(default)s)')
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(',')]
-    if not sizes or min(sizes) < 1:
-        parser.error('--sizes: each size must be at least 1')
     if args.number < 1 or args.repeats < 1 or args.rounds < 1:
         parser.error('--number, --repeats and --rounds must be positive')
+    wanted = args.cases.split(',')
+    unknown = set(wanted) - {c for _, c, _ in CASES}
+    if unknown:
+        parser.error('--cases: unknown: %s' % ', '.join(sorted(unknown)))
+    cases = [row for row in CASES if row[1] in wanted]
+    builds = [('ours', args.patched), ('pristine', args.pristine)]
 
-    version = subprocess.run(
-        [args.python, '-c', 'import sys; print(sys.version)'],
-        stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
-    print('Python under test: %s' % args.python)
-    print('  %s' % version.replace('\n', ' '))
-    print('%d calls per repeat, %d repeats x %d rounds; time per call = '
-          'median [min..max] of the repeats'
-          % (args.number, args.repeats, args.rounds))
-    print('Ends: main interpreter sends, the oldest subinterpreter '
-          'receives.')
+    print('ours:     %s' % args.patched)
+    print('pristine: %s' % args.pristine)
+    print('%d calls per repeat, %d repeats x %d rounds per build; '
+          'best time per call' % (args.number, args.repeats, args.rounds))
     print()
 
-    # Run the sizes in turn, several rounds, and pool the repeats, so that
-    # a slow phase of a shared machine doesn't land on one size only.
-    all_results = {nsub: {} for nsub in sizes}
+    times = {}
     for _ in range(args.rounds):
-        for nsub in sizes:
-            result = run_child(args.python, nsub, args.number, args.repeats)
-            for name, times in result.items():
-                all_results[nsub].setdefault(name, []).extend(times)
+        for _, case, sizes in cases:
+            for size in sizes:
+                for name, python in builds:
+                    times.setdefault((name, case, size), []).extend(
+                        run_child(python, case, size, args.number,
+                                  args.repeats))
 
-    base = sizes[0]
-    names = list(all_results[base])
-    header = '%-44s %6s %10s %22s %8s' % (
-        'call', 'N', 'median', '[min..max]', 'ratio')
+    header = '%-38s %5s %10s %10s %9s   %s' % (
+        'case', 'N', 'ours', 'pristine', 'pri/ours', 'vs N=0 (ours, pristine)')
     print(header)
     print('-' * len(header))
-    for name in names:
-        base_median = statistics.median(all_results[base][name])
-        for nsub in sizes:
-            times = all_results[nsub][name]
-            median = statistics.median(times)
-            spread = '[%s..%s]' % (fmt_time(min(times)),
-                                   fmt_time(max(times)))
-            print('%-44s %6d %10s %22s %7.2fx' % (
-                name, nsub, fmt_time(median), spread,
-                median / base_median))
+    for label, case, sizes in cases:
+        for size in sizes:
+            ours = min(times['ours', case, size])
+            pristine = min(times['pristine', case, size])
+            flat = ''
+            if case in FLAT_CASES:
+                ours0 = min(times['ours', case, sizes[0]])
+                pristine0 = min(times['pristine', case, sizes[0]])
+                flat = '%.2fx, %.2fx' % (ours / ours0, pristine / pristine0)
+            print('%-38s %5d %10s %10s %8.2fx   %s' % (
+                label, size, fmt_time(ours), fmt_time(pristine),
+                pristine / ours, flat))
         print()
-    print('N = number of subinterpreters besides the main one; '
-          'ratio = median / median at N=%d.' % base)
+    print('pri/ours = pristine / ours (above 1.00x: ours is faster); '
+          'vs N=0 = time / the same build\'s 0-worker time.')
     return 0
 
 
