@@ -145,8 +145,10 @@ refleaks:
 
 bench: bench-tracing bench-channels
 
+# The unpatched reference is measured too when it has been built (make pristine).
 bench-tracing: build baseline
-	@$(PYTHON) scripts/bench_tracing.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY)
+	@$(PYTHON) scripts/bench_tracing.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY) \
+		$(if $(wildcard $(PRISTINE_PY)),--pristine $(PRISTINE_PY))
 
 bench-channels: build
 	@$(PYTHON) scripts/bench_channels.py --python $(PATCHED_PY)
