@@ -213,8 +213,10 @@ abi-check: fetch
 
 bench: bench-tracing bench-channels
 
-bench-tracing: build baseline
-	@$(PYTHON) scripts/bench_tracing.py --baseline $(BASELINE_PY) --patched $(PATCHED_PY)
+# Ours, the baseline and the unpatched reference, side by side in one run.
+bench-tracing: build baseline pristine
+	@$(PYTHON) scripts/bench_tracing.py --baseline $(BASELINE_PY) \
+		--patched $(PATCHED_PY) --pristine $(PRISTINE_PY)
 
 bench-channels: build pristine
 	@$(PYTHON) scripts/bench_channels.py --patched $(PATCHED_PY) \

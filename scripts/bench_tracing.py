@@ -22,7 +22,8 @@ see the same machine conditions.  The figures are the median and the range
 
 Usage:
     python3 scripts/bench_tracing.py --baseline build/baseline/python \\
-        --patched build/patched/python [--repeats N]
+        --patched build/patched/python [--pristine build/pristine/python] \\
+        [--repeats N]
 
 The measured interpreters need the _xxsubinterpreters extension module.
 The same file is also the worker run in each measured interpreter:
@@ -235,6 +236,9 @@ def main():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--baseline', help='baseline python executable')
     parser.add_argument('--patched', help='patched python executable')
+    parser.add_argument('--pristine',
+                        help='optional: the unpatched 3.9.2 python '
+                             'executable, measured side by side as well')
     parser.add_argument('--repeats', type=int, default=7,
                         help='processes per interpreter and scenario '
                              '(default: %(default)s)')
@@ -251,6 +255,8 @@ def main():
         parser.error('--repeats must be at least 1')
 
     builds = [('baseline', args.baseline), ('patched', args.patched)]
+    if args.pristine:
+        builds.insert(0, ('pristine', args.pristine))
     for _, python in builds:
         if not os.access(python, os.X_OK):
             parser.error('not an executable: %s' % python)

@@ -79,8 +79,8 @@ class SeriesTest(unittest.TestCase):
                     text = f.read()
                 self.assertRegex(
                     text, r"\n\+\+\+ b/Misc/NEWS\.d/next/[^/]+/"
-                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.bpo-\d+\."
-                          r"[\w-]{6}\.rst\t?\n")
+                          r"\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\."
+                          r"(bpo|gh-issue)-\d+\.[\w-]{6}\.rst\t?\n")
                 self.assertRegex(text, r"\n\+\+\+ b/Lib/test/",
                                  "no regression test")
 
