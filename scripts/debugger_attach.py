@@ -130,7 +130,8 @@ def main():
             status = '' if proc.returncode == 0 else \
                 '  exit status {}: {}'.format(
                     proc.returncode,
-                    next((l for l in out if 'Assertion' in l or 'Fatal' in l),
+                    next((line for line in out
+                          if 'Assertion' in line or 'Fatal' in line),
                          out[-2] if len(out) > 1 else ''))
             print('  step {:<7} line events {:<10} count {}{}'.format(
                 variant, lines or '-', counts or '-', status))

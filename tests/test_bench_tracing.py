@@ -17,8 +17,10 @@ class BenchTracingArgsTest(unittest.TestCase):
                               universal_newlines=True, timeout=60)
 
     def test_pristine_not_executable(self):
-        proc = self.run_bench("--baseline", sys.executable, "--patched", sys.executable,
-                              "--pristine", os.path.join(ROOT, "no-such-python"))
+        proc = self.run_bench("--baseline", sys.executable,
+                              "--patched", sys.executable,
+                              "--pristine",
+                              os.path.join(ROOT, "no-such-python"))
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(proc.stdout, "")
         self.assertIn("not an executable: ", proc.stderr)
