@@ -81,14 +81,22 @@ BASELINE_PY := $(BASELINE_TREE)/python
 PRISTINE_PY := $(PRISTINE_TREE)/python
 
 # The targeted tests of what the series touches.
-CHECK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile \
-	test_threading test_capi test_embed test_gdb test_trace test_bdb test_pdb
+CHECK_TESTS := test__xxsubinterpreters test_interpreters test_sys_settrace \
+	test_sys_setprofile test_threading test_capi test_embed test_gdb test_trace \
+	test_bdb test_pdb
+# The test modules that the proposed part adds: the baseline tree has not got
+# them, so check-baseline leaves them out.
+ADDED_TESTS := test_interpreters
 # Every regrtest run goes through scripts/regrtest.py: the options all runs
 # share (-j, --timeout, -u resources, tests that cannot finish here left
 # out), reports out/NAME.{json,xml} named per variant.
 RUN_REGRTEST = $(PYTHON) scripts/regrtest.py --jobs $(JOBS)
 
-# The modules the series touches, for the reference-leak run.
+# The modules the series touches, for the reference-leak run.  Not
+# test_interpreters: every subinterpreter that imports test.support (as
+# run(channels=...) must, to bind the high-level types) leaks 36 references
+# in 3.9's select module, which the series does not touch (NOTES.md,
+# proposed/0020); under -R that is reported on every run.
 REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
 
 .PHONY: all deps fetch apply unapply baseline-apply pristine-apply build \
@@ -150,7 +158,8 @@ check: build
 
 check-baseline: baseline
 	@$(RUN_REGRTEST) --strict --python $(BASELINE_PY) \
-		--report $(OUT)/check-baseline$(VARIANT) --tests "$(CHECK_TESTS)" -- $(TESTOPTS)
+		--report $(OUT)/check-baseline$(VARIANT) \
+		--tests "$(filter-out $(ADDED_TESTS),$(CHECK_TESTS))" -- $(TESTOPTS)
 
 test-workbench:
 	@$(PYTHON) -m unittest discover -s tests -t . $(if $(filter 1,$(V)),-v)
