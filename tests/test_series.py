@@ -72,6 +72,23 @@ class SeriesTest(unittest.TestCase):
                     self.assertEqual(patch_headers.unterminated(f.read()), [],
                                      "run `make fix-headers`")
 
+    def test_bug_names_the_github_issue(self):
+        """bugs.python.org has been read-only since 2022: a proposed patch's
+        Bug: names the GitHub issue, and the bpo issue it was migrated from
+        where there is one."""
+        for name in workbench.series_parts(self.series)["proposed"]:
+            with self.subTest(patch=name):
+                fields = workbench.read_dep3(os.path.join(PATCHES, name))
+                bug = fields.get("Bug")
+                if bug is None:
+                    continue    # no upstream issue: the NOTES say so
+                self.assertRegex(
+                    bug, r"https://github\.com/python/cpython/issues/\d+")
+                for url in bug.split():
+                    self.assertRegex(
+                        url, r"^https://(github\.com/python/cpython/issues/"
+                             r"|bugs\.python\.org/issue)\d+$")
+
     def test_proposed_patches_have_news(self):
         for name in workbench.series_parts(self.series)["proposed"]:
             with self.subTest(patch=name):
