@@ -96,7 +96,7 @@ RUN_REGRTEST = $(PYTHON) scripts/regrtest.py --jobs $(JOBS)
 # test_interpreters: every subinterpreter that imports test.support (as
 # run(channels=...) must, to bind the high-level types) leaks 36 references
 # in 3.9's select module, which the series does not touch (NOTES.md,
-# proposed/0020); under -R that is reported on every run.
+# proposed/0011); under -R that is reported on every run.
 REFLEAK_TESTS := test__xxsubinterpreters test_sys_settrace test_sys_setprofile
 
 .PHONY: all deps fetch apply unapply baseline-apply pristine-apply build \

@@ -4,7 +4,7 @@
 
 Creates interpreters, passes channel ends with run(channels=...), sends
 and receives, reads .interpreters, releases and closes, with the module
-that proposed/0020 adds (test.support.interpreters).  Each step prints
+that proposed/0011 adds (test.support.interpreters).  Each step prints
 what happened; the script exits 1 at the first result that differs from
 what the PEP and the module's docstrings say.  Where 3.9 cannot do what
 the PEP says (a recv() that waits), the script shows what happens

@@ -74,8 +74,9 @@ class SeriesTest(unittest.TestCase):
 
     def test_bug_names_the_github_issue(self):
         """bugs.python.org has been read-only since 2022: a proposed patch's
-        Bug: names the GitHub issue, and the bpo issue it was migrated from
-        where there is one."""
+        Bug: names the GitHub issue (or the fix's pull request, where the
+        migrated issue's number is not known), and the bpo issue it was
+        migrated from where there is one."""
         for name in workbench.series_parts(self.series)["proposed"]:
             with self.subTest(patch=name):
                 fields = workbench.read_dep3(os.path.join(PATCHES, name))
@@ -83,10 +84,11 @@ class SeriesTest(unittest.TestCase):
                 if bug is None:
                     continue    # no upstream issue: the NOTES say so
                 self.assertRegex(
-                    bug, r"https://github\.com/python/cpython/issues/\d+")
+                    bug, r"https://github\.com/python/cpython/(issues|pull)/\d+")
                 for url in bug.split():
                     self.assertRegex(
-                        url, r"^https://(github\.com/python/cpython/issues/"
+                        url, r"^https://(github\.com/python/cpython/"
+                             r"(issues|pull)/"
                              r"|bugs\.python\.org/issue)\d+$")
 
     def test_proposed_patches_have_news(self):
