@@ -83,8 +83,8 @@ class SeriesTest(unittest.TestCase):
                 bug = fields.get("Bug")
                 if bug is None:
                     continue    # no upstream issue: the NOTES say so
-                self.assertRegex(
-                    bug, r"https://github\.com/python/cpython/(issues|pull)/\d+")
+                self.assertRegex(bug, r"https://github\.com/python/cpython/"
+                                      r"(issues|pull)/\d+")
                 for url in bug.split():
                     self.assertRegex(
                         url, r"^https://(github\.com/python/cpython/"
