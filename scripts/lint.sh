@@ -1,5 +1,5 @@
 #!/bin/sh
-# make lint: flake8 (CPython's PEP 8: 79 columns, the .flake8 file) over the
+# make lint: flake8 (CPython's PEP 8: 79 columns, ci/flake8.cfg) over the
 # workbench's Python, shellcheck over its shell scripts.  Both come from
 # Debian (make deps).  Runs both, then fails if either found something.
 set -u
@@ -12,7 +12,7 @@ for tool in flake8 shellcheck; do
     fi
 done
 status=0
-flake8 scripts tests || status=1
+flake8 --config ci/flake8.cfg scripts tests || status=1
 shellcheck scripts/*.sh .ci/run || status=1
 if [ "$status" -ne 0 ]; then
     echo "lint: fix the lines above" >&2
