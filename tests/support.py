@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -60,6 +61,22 @@ def run_script(name, *args, env=None, cwd=None):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True, env=full_env, cwd=cwd,
                           stdin=subprocess.DEVNULL)
+
+
+def interrupt_when(test, proc, ready, signum, timeout=20):
+    """Send `signum` to `proc` once `ready()` is true (a step under way),
+    then check that it ended as the contract says: exit 128 + signum, one
+    line and no traceback.  Returns what it printed."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        test.assertLess(time.monotonic(), deadline)
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signum)
+    out, _ = proc.communicate(timeout=timeout)
+    test.assertEqual(proc.returncode, 128 + signum, out)
+    test.assertNotIn("Traceback", out)
+    return out
 
 
 class TempDirTest(unittest.TestCase):

@@ -6,11 +6,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import unittest
 
-from tests.support import (ROOT, TempDirTest, dead_pid, make_tarball, read,
-                           run_script, write)
+from tests.support import (ROOT, TempDirTest, dead_pid, interrupt_when,
+                           make_tarball, read, run_script, write)
 
 ORIGINAL = {
     "hello.c": "".join("line {}\n".format(i) for i in range(1, 41)),
@@ -316,15 +315,9 @@ class ApplyTest(TempDirTest):
              self.patches], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             universal_newlines=True, env=env, stdin=subprocess.DEVNULL)
         src = os.path.dirname(self.tree)
-        deadline = time.monotonic() + 20
-        while not (os.path.isdir(src) and os.listdir(src)):
-            self.assertLess(time.monotonic(), deadline)
-            time.sleep(0.05)
-        time.sleep(0.3)
-        proc.send_signal(signum)
-        out, _ = proc.communicate(timeout=20)
-        self.assertEqual(proc.returncode, 128 + signum, out)
-        self.assertNotIn("Traceback", out)
+        out = interrupt_when(
+            self, proc, lambda: os.path.isdir(src) and os.listdir(src),
+            signum)
         self.assertEqual(len(out.strip().splitlines()), 1, out)
         self.assertEqual(os.listdir(src), [])
 

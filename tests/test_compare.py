@@ -118,14 +118,7 @@ class CompareTest(TempDirTest):
         self.assertEqual(proc.returncode, 1, proc.stdout)
         text = read(self.path("report.txt"))
         self.assertIn(text, proc.stdout)
-        sections = {}
-        current = None
-        for line in text.splitlines():
-            if line.startswith("== "):
-                current = line[3:]
-                sections[current] = []
-            elif line.startswith("  ") and current:
-                sections[current].append(line.split("  -- ")[0].strip())
+        sections = self.sections(text)
         self.assertEqual(sections["failing only on patched"],
                          ["test.test_b.T.test_broken", "test_crashes"])
         self.assertEqual(sections["fixed by patched"], [

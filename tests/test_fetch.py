@@ -10,12 +10,11 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 import unittest
 from unittest import mock
 
-from tests.support import (SCRIPTS, TempDirTest, dead_pid, make_tarball,
-                           read, run_script, write)
+from tests.support import (SCRIPTS, TempDirTest, dead_pid, interrupt_when,
+                           make_tarball, read, run_script, write)
 
 import fetch
 
@@ -386,15 +385,7 @@ class FetchTest(TempDirTest):
              self.path("apt-get"), "--timeout", "2"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             universal_newlines=True, env=env, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while not self.apt_calls():
-            self.assertLess(time.monotonic(), deadline)
-            time.sleep(0.05)
-        time.sleep(0.3)
-        proc.send_signal(signum)
-        out, _ = proc.communicate(timeout=20)
-        self.assertEqual(proc.returncode, 128 + signum, out)
-        self.assertNotIn("Traceback", out)
+        out = interrupt_when(self, proc, self.apt_calls, signum)
         self.assertIn("fetch: interrupted" if signum == signal.SIGINT
                       else "fetch: killed by signal", out)
         self.assertEqual(os.listdir(self.cache), [])    # no apt-state.*
