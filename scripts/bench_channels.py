@@ -31,8 +31,12 @@ For each row: the best time per call over the repeats of every round
 (as timeit recommends: on a shared machine the other figures measure the
 neighbours), for ours and for pristine, and pristine / ours (above 1.00x:
 ours is faster).  The worker rows also show each build's figure as a
-multiple of its own 0-worker figure.  Nothing is asserted: timings are
-noisy, read them.
+multiple of its own 0-worker figure.  Then the targets of issue 9, each
+"met" or "MISSED" on this run's figures: pristine / ours >= 2.5 with 2
+ends at 100 interpreters (either end), >= 1.2 with all 100 associated,
+ours after 1000 workers < 2x its 0-worker figure, and no row under 1.00x
+(never slower than pristine).  Nothing is asserted and the exit status
+does not depend on them: timings are noisy, read them.
 
 Usage:
     python3 scripts/bench_channels.py --patched build/patched/python \\
@@ -145,6 +149,46 @@ def run_child(python, case, size, number, repeats):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def check_targets(best):
+    """Issue 9's targets on the best times of a run.
+
+    best maps (build, case, size) to seconds per call, build being 'ours'
+    or 'pristine'.  Return (text, met) for each target whose rows were run.
+    """
+    def ratio(case, size):
+        return best['pristine', case, size] / best['ours', case, size]
+
+    def have(case, *sizes):
+        return all((build, case, size) in best
+                   for build in ('ours', 'pristine') for size in sizes)
+
+    results = []
+    for case in ('send', 'recv'):
+        if have(case, 100):
+            r = ratio(case, 100)
+            results.append(('2 ends at 100 interpreters, %s end: %.2fx '
+                            'pristine (target >= 2.50x)' % (case, r),
+                            r >= 2.5))
+    if have('all', 100):
+        r = ratio('all', 100)
+        results.append(('all 100 associated: %.2fx pristine '
+                        '(target >= 1.20x)' % r, r >= 1.2))
+    if have('workers', 0, 1000):
+        flat = best['ours', 'workers', 1000] / best['ours', 'workers', 0]
+        results.append(('1 listed after 1000 workers: %.2fx its 0-worker '
+                        'time (target < 2.00x)' % flat, flat < 2.0))
+    slower = sorted((case, size) for build, case, size in best
+                    if build == 'ours' and have(case, size)
+                    and ratio(case, size) < 1.0)
+    text = 'never slower than pristine: no row under 1.00x'
+    if slower:
+        text += ' (under: %s)' % ', '.join(
+            '%s N=%d %.2fx' % (case, size, ratio(case, size))
+            for case, size in slower)
+    results.append((text, not slower))
+    return results
+
+
 def fmt_time(seconds):
     ns = seconds * 1e9
     if ns < 10000:
@@ -212,6 +256,11 @@ def main(argv=None):
         print()
     print('pri/ours = pristine / ours (above 1.00x: ours is faster); '
           'vs N=0 = time / the same build\'s 0-worker time.')
+    print()
+    print('Targets (issue 9), on this run:')
+    best = {key: min(values) for key, values in times.items()}
+    for text, met in check_targets(best):
+        print('  %-7s %s' % ('met' if met else 'MISSED', text))
     return 0
 
 
