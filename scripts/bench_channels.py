@@ -5,7 +5,8 @@ Both interpreters are timed in one run, side by side: the patched build
 (our implementation) and the pristine 3.9.2 build, which carries upstream's
 own implementation of the same function.  Each case runs in a fresh
 process of the interpreter being measured; the rounds alternate between
-the two builds so that both see the same machine conditions.
+the two builds so that both see the same machine conditions, and which
+build goes first alternates from round to round.
 
 Cases (time per call):
 
@@ -229,10 +230,14 @@ def main(argv=None):
     print()
 
     times = {}
-    for _ in range(args.rounds):
+    for round_ in range(args.rounds):
+        # Which build goes first alternates: a process started right after
+        # a heavy one is sometimes slow for a whole process (seen as a
+        # 0-worker row of 360 ns against 230 ns, for either build).
+        order = builds if round_ % 2 == 0 else builds[::-1]
         for _, case, sizes in cases:
             for size in sizes:
-                for name, python in builds:
+                for name, python in order:
                     times.setdefault((name, case, size), []).extend(
                         run_child(python, case, size, args.number,
                                   args.repeats))
