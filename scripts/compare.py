@@ -8,7 +8,9 @@ compare the results, read from regrtest's junit XML and module JSON.
 
 Both runs are built by scripts/regrtest.py (the options every run shares)
 with -w, so a module that fails is re-run before it counts; a test that
-failed and then passed is reported as flaky, not as failing.  Prints (and
+failed and then passed is reported as flaky, not as failing; so is a case
+that fails on patched but failed on baseline too before passing on its
+re-run (reported in a section of its own).  Prints (and
 writes to OUT/report.txt and OUT/report.json) what fails only on patched,
 what ran on baseline but is missing or skipped on patched, what changed the
 environment only on patched, what the patches fixed, and what fails on both
@@ -73,7 +75,13 @@ class Comparison:
         self.patched = patched
         bf = base.failed_cases()
         pf = patched.failed_cases()
-        self.only_patched = sorted(set(pf) - set(bf))
+        # A case that fails on patched and failed on baseline too before
+        # passing on its re-run (flaky there) is the environment's, as one
+        # flaky on patched is: its own section, not counted as worse.
+        flaky_base = set(base.flaky_cases())
+        only = set(pf) - set(bf)
+        self.failing_flaky_on_base = sorted(only & flaky_base)
+        self.only_patched = sorted(only - flaky_base)
         self.fixed = sorted(n for n in set(bf) - set(pf) if n in patched.cases)
         self.both = sorted(set(bf) & set(pf))
         # Modules that failed with no failed test case (crash, timeout, setup).
@@ -146,6 +154,10 @@ class Comparison:
         for module in self.modules_both:
             yield ("failing on both (environmental)", module,
                    "module failed outside its test cases")
+        for name in self.failing_flaky_on_base:
+            yield ("failing on patched, flaky on baseline (failed there too "
+                   "in this run; not counted)", name,
+                   first_line(p[name].message))
         for side in SIDES:
             for name in self.flaky[side]:
                 yield ("flaky on " + side + " (failed, passed on re-run)",

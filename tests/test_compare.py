@@ -134,6 +134,27 @@ class CompareTest(TempDirTest):
         data = json.loads(read(self.path("report.json")))
         self.assertEqual(data["regressions"], 2)
 
+    def test_failing_on_patched_flaky_on_baseline_is_not_a_regression(self):
+        # The baseline failed it too in this run (then passed on re-run):
+        # the environment's, reported on its own, not counted.
+        self.write_side(
+            "baseline",
+            [("test.test_a.T.t", "fail"), ("test.test_a.T.t", "ok"),
+             ("test.test_a.T.u", "ok")])
+        self.write_side(
+            "patched",
+            [("test.test_a.T.t", "fail"), ("test.test_a.T.t", "fail"),
+             ("test.test_a.T.u", "fail"), ("test.test_a.T.u", "fail")])
+        proc = self.compare()
+        self.assertEqual(proc.returncode, 1, proc.stdout)
+        sections = self.sections(read(self.path("report.txt")))
+        self.assertEqual(
+            sections["failing on patched, flaky on baseline (failed there "
+                     "too in this run; not counted)"], ["test.test_a.T.t"])
+        self.assertEqual(sections["failing only on patched"],
+                         ["test.test_a.T.u"])
+        self.assertIn("worse only on patched: 1", proc.stdout)
+
     def test_flaky_on_patched_is_not_a_regression(self):
         self.write_side("baseline", [("test.test_a.T.t", "ok")])
         self.write_side(
