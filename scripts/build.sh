@@ -2,7 +2,8 @@
 # Configure (when needed) and build a CPython source tree in place, and point
 # the build link at it.
 #
-#   build.sh TREE LINK JOBS [configure options...]
+#   build.sh TREE LINK JOBS [--modules "NAME ..."] [--patches DIR] [--]
+#            [configure options...]
 #
 # The build is in the tree, as in a CPython checkout: 3.9's test_embed looks
 # for Programs/_testembed beside its own sources and skips itself otherwise.
@@ -17,18 +18,42 @@
 # "$CC" (e.g. `"$CC" -v --help` for -fwrapv), so CC="ccache gcc" would lose
 # flags that a default CPython build has.
 #
-# After make, scripts/check_build.py fails the build when setup.py failed to
-# build an extension module, or did not find what one needs while deps.sh
-# provides it, and import-checks the modules the series touches.
+# After make, scripts/check_build.py fails the build when an extension module
+# failed to build or import, or was not built while deps.sh provides what it
+# needs, and import-checks the modules the series (the series file of
+# --patches DIR) touches and those of --modules.
 set -eu
 here=$(dirname "$0")
 
+usage="usage: build.sh TREE LINK JOBS [--modules \"NAME ...\"] [--patches DIR] [--] [configure options...]"
 if [ $# -lt 3 ]; then
-    echo "usage: build.sh TREE LINK JOBS [configure options...]" >&2
+    echo "$usage" >&2
     exit 2
 fi
 tree=$1 link=$2 jobs=$3
 shift 3
+set -- "$@" ""      # a marker: what follows it is the configure options
+modules='' patches=''
+while [ $# -gt 1 ]; do
+    case $1 in
+        --modules|--patches)
+            if [ $# -lt 3 ]; then
+                echo "build: $1 needs a value; $usage" >&2
+                exit 2
+            fi
+            if [ "$1" = --modules ]; then modules=$2; else patches=$2; fi
+            shift 2 ;;
+        --) shift; break ;;
+        *) break ;;
+    esac
+done
+# Keep the configure options, drop the marker.
+n=$#
+for arg do
+    n=$((n - 1))
+    [ "$n" -eq 0 ] || set -- "$@" "$arg"
+    shift
+done
 
 if [ ! -x "$tree/configure" ]; then
     echo "build: $tree/configure not found: run \`make apply\` first" >&2
@@ -89,7 +114,8 @@ if [ ! -x "$tree/python" ]; then
     exit 1
 fi
 # What make would not say: the extension modules setup.py could not build.
-if ! "${PYTHON:-python3}" "$here/check_build.py" --tree "$tree" --log "$log"; then
+if ! "${PYTHON:-python3}" "$here/check_build.py" --tree "$tree" --log "$log" \
+        --modules "$modules" ${patches:+--patches "$patches"}; then
     echo "build: $tree is not complete (full log: $log)" >&2
     exit 1
 fi

@@ -3,9 +3,10 @@
 
   check_build.py --tree TREE --log MAKELOG
 
-3.9's setup.py reports the extension modules it could not build and still
-exits 0, so make succeeds and the tests run without them (or with the .so
-of an earlier build).  This fails the build when:
+3.9's setup.py (3.13's Tools/build/check_extension_modules.py, in the same
+words) reports the extension modules it could not build and still exits 0,
+so make succeeds and the tests run without them (or with the .so of an
+earlier build).  This fails the build when:
 
 1. setup.py failed to build a module ("Failed to build these modules"), or
    built one that did not import ("removed because they could not be
@@ -16,8 +17,8 @@ of an earlier build).  This fails the build when:
    lists that module: only modules whose Debian build dependency
    scripts/deps.sh does not install may be missing;
 3. a module the series touches (PyInit_* of each Modules/*.c file that a
-   patch changes, and SERIES_MODULES) does not import with TREE/python, or
-   its shared library is older than its C source.
+   patch of --patches changes, and those of --modules) does not import with
+   TREE/python, or its shared library is older than its C source.
 
 Prints one line per problem and exits 1; prints one line and exits 0 when
 the build is complete.
@@ -37,14 +38,13 @@ import workbench  # noqa: E402
 PROG = "check-build"
 NOT_BUILT = os.path.join(workbench.ROOT, "ci", "modules-not-built.txt")
 
-# Modules the series' tests need whether or not a patch changes them.
-SERIES_MODULES = ("_xxsubinterpreters", "_testinternalcapi", "_testcapi")
-
 # setup.py's summary: the heading of each list, and the line that ends it.
 SECTIONS = (
     ("missing", "The necessary bits to build these optional modules were "
      "not found:", "To find the necessary bits"),
     ("disabled_configure", "been built, they are *disabled* by configure:",
+     ""),
+    ("disabled_configure", "modules are *disabled* in configure script:",
      ""),
     ("failed", "Failed to build these modules:", ""),
     ("failed_on_import", "but were removed because they could not be "
@@ -114,8 +114,9 @@ def touched_sources(patches_dir=workbench.PATCHES):
     return sorted(sources)
 
 
-def modules_to_import(tree, patches_dir=workbench.PATCHES):
-    """{module: C source or None}: the modules the series touches."""
+def modules_to_import(tree, patches_dir=workbench.PATCHES, needed=()):
+    """{module: C source or None}: the modules the series touches, and those
+    the series' tests need whether or not a patch changes them."""
     modules = {}
     for source in touched_sources(patches_dir):
         path = os.path.join(tree, source)
@@ -124,7 +125,7 @@ def modules_to_import(tree, patches_dir=workbench.PATCHES):
         with open(path, encoding="utf-8", errors="replace") as f:
             for name in re.findall(r"\bPyInit_(\w+)\s*\(", f.read()):
                 modules[name] = path
-    for name in SERIES_MODULES:
+    for name in needed:
         if name not in modules:
             for candidate in (name + "module.c", name + ".c"):
                 path = os.path.join(tree, "Modules", candidate)
@@ -181,7 +182,8 @@ def import_check(tree, modules):
     return problems
 
 
-def check(tree, log, patches_dir=workbench.PATCHES, not_built=NOT_BUILT):
+def check(tree, log, patches_dir=workbench.PATCHES, not_built=NOT_BUILT,
+          needed=()):
     """Return the problems of the build in TREE, one line each."""
     with open(log, encoding="utf-8", errors="replace") as f:
         summary = setup_summary(f.read())
@@ -202,7 +204,8 @@ def check(tree, log, patches_dir=workbench.PATCHES, not_built=NOT_BUILT):
                 problems.append(
                     (what + ", though scripts/deps.sh provides it (not in "
                      "ci/modules-not-built.txt)").format(module))
-    problems += import_check(tree, modules_to_import(tree, patches_dir))
+    problems += import_check(tree, modules_to_import(tree, patches_dir,
+                                                     needed))
     return problems
 
 
@@ -211,12 +214,16 @@ def main(argv=None):
     parser.add_argument("--tree", required=True, help="the built source tree")
     parser.add_argument("--log", required=True, help="the log of its make")
     parser.add_argument("--patches", default=workbench.PATCHES,
-                        help=argparse.SUPPRESS)
+                        help="the series folder (its series file's patches)")
+    parser.add_argument("--modules", default="",
+                        help="modules that must import whether or not a "
+                        "patch changes them, separated by spaces")
     parser.add_argument("--not-built", default=NOT_BUILT,
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        problems = check(args.tree, args.log, args.patches, args.not_built)
+        problems = check(args.tree, args.log, args.patches, args.not_built,
+                         args.modules.split())
     except (OSError, workbench.WorkbenchError) as exc:
         workbench.die(PROG, exc)
     for problem in problems:

@@ -4,7 +4,8 @@
   export.py --tarball cache/<BASE_TARBALL> --out out/export
 
 Makes OUT/repo, a git repository holding the base tree with the baseline part
-applied as one commit, and one commit per proposed patch: subject in CPython's
+(if the line has one) applied as one commit, tagged `baseline`, and one
+commit per proposed patch: subject in CPython's
 style ("bpo-NNNNN: ..." where the patch has a bpo), body, author and date from
 the DEP-3 header.  Writes `git format-patch` mails to OUT/*.patch, then checks
 the round trip: `git am` of those mails onto a fresh clone of the baseline
@@ -119,13 +120,16 @@ def build_repo(repo, tarball, patches, names):
     git(repo, "commit", "-q", "-m",
         "Base: the release tarball " + os.path.basename(tarball),
         env=commit_env({"Author": "multi-core Python workbench"}))
-    for name in parts["baseline"]:
-        apply_patch(repo, os.path.join(patches, name), name)
-    git(repo, "commit", "-q", "--amend", "-m",
-        "Baseline: {} with the baseline part of the series\n\n{}\n".format(
-            os.path.basename(tarball),
-            "\n".join("  " + n for n in parts["baseline"])),
-        env=commit_env({"Author": "multi-core Python workbench"}))
+    if parts["baseline"]:
+        for name in parts["baseline"]:
+            apply_patch(repo, os.path.join(patches, name), name)
+        git(repo, "commit", "-q", "--amend", "-m",
+            "Baseline: {} with the baseline part of the series\n\n{}\n"
+            .format(os.path.basename(tarball),
+                    "\n".join("  " + n for n in parts["baseline"])),
+            env=commit_env({"Author": "multi-core Python workbench"}))
+    # The before-state the mails apply to: the baseline part, or the
+    # pristine tarball for a line that has none.
     git(repo, "tag", "-f", "baseline")
     for name in parts["proposed"]:
         path = os.path.join(patches, name)

@@ -482,7 +482,10 @@ def debian_mirrors(apt_etc="/etc/apt"):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conf", default=workbench.BASE_CONF,
-                        help="the pinned base (base.conf)")
+                        help="the pinned bases (base.conf)")
+    parser.add_argument("--line", default=None,
+                        help="the line of work whose base to fetch "
+                        "(default: the first of base.conf's LINES)")
     parser.add_argument("--cache",
                         default=os.path.join(workbench.ROOT, "cache"),
                         help="the download cache directory")
@@ -506,7 +509,7 @@ def main(argv=None):
     tarball = args.tarball
     if tarball:
         tarball = resolve_user_tarball(tarball, args.caller_dir)
-    conf = workbench.read_conf(args.conf)
+    conf = workbench.read_conf(args.conf, args.line)
     fetcher = Fetcher(conf, args.cache, args.apt_etc, args.apt_get,
                       args.timeout)
     source = fetcher.fetch(tarball)

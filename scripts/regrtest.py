@@ -60,25 +60,45 @@ def command(python, report, jobs, extra=(), tests=(), junit_xml=True,
     return cmd + list(extra) + list(tests)
 
 
-def strict_problems(report, tests):
-    """Why a --strict run fails although regrtest may have exited 0: each
-    module of `tests` must be among the modules that passed."""
+# What a --strict run does not accept, by regrtest's JSON key: the words
+# that name it.  FAILED is the one a module's failed test cases already show.
+FAILED = "failed"
+NOT_CLEAN = (("bad", FAILED),
+             ("environment_changed", "changed the environment"),
+             ("skipped", "was skipped"),
+             ("resource_denieds", "was skipped (resource denied)"),
+             ("run_no_tests", "ran no test"))
+DID_NOT_RUN = "did not run"
+
+
+def verdicts(report, tests):
+    """The strict verdict, in one place: [(module, [reason, ...])] for each
+    module of `tests` that did not pass cleanly in REPORT.json, a reason
+    being one of the words of NOT_CLEAN or DID_NOT_RUN.  None when regrtest
+    wrote no report."""
     modules = junit.read_modules(report + ".json")
     if modules is None:
-        return ["{}.json is missing: regrtest wrote no report".format(report)]
-    why = (("bad", "failed"),
-           ("environment_changed", "changed the environment"),
-           ("skipped", "was skipped"),
-           ("resource_denieds", "was skipped (resource denied)"),
-           ("run_no_tests", "ran no test"))
-    problems = []
+        return None
+    found = []
     for test in tests:
-        reasons = [text for key, text in why if test in modules.get(key, ())]
+        reasons = [text for key, text in NOT_CLEAN
+                   if test in modules.get(key, ())]
         if not reasons and test not in modules.get("good", ()):
-            reasons = ["did not run"]
+            reasons = [DID_NOT_RUN]
         if reasons:
-            problems.append("{} {}".format(test, " and ".join(reasons)))
-    return problems
+            found.append((test, reasons))
+    return found
+
+
+def strict_problems(report, tests):
+    """Why a --strict run fails although regrtest may have exited 0, one
+    line each: each module of `tests` must be among the modules that
+    passed."""
+    found = verdicts(report, tests)
+    if found is None:
+        return ["{}.json is missing: regrtest wrote no report".format(report)]
+    return ["{} {}".format(test, " and ".join(reasons))
+            for test, reasons in found]
 
 
 def run(cmd):

@@ -1,10 +1,11 @@
-"""Run the base's own Tools/scripts/patchcheck.py on each commit of the export.
+"""Run the base's own patchcheck.py on each commit of the export.
 
 Runs under a built CPython of the base (patchcheck needs its version):
 
     build/patched/python scripts/run_patchcheck.py out/export/repo
 
-patchcheck.py (what CPython's `make patchcheck` runs) takes its source folder
+patchcheck.py (what CPython's `make patchcheck` runs: Tools/scripts/ in 3.9,
+Tools/patchcheck/ from 3.12 on) takes its source folder
 from sysconfig, i.e. from the interpreter's own build; here it is pointed at
 the export repository instead.  For each proposed commit it sees a pull request
 against its parent: branch `review` at the commit, `origin/<major.minor>` at
@@ -32,7 +33,15 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     repo = os.path.abspath(sys.argv[1])
-    sys.path.insert(0, os.path.join(repo, "Tools", "scripts"))
+    for folder in ("patchcheck", "scripts"):
+        if os.path.isfile(os.path.join(repo, "Tools", folder,
+                                       "patchcheck.py")):
+            sys.path.insert(0, os.path.join(repo, "Tools", folder))
+            break
+    else:
+        print("patchcheck: no Tools/*/patchcheck.py in {}".format(repo),
+              file=sys.stderr)
+        return 1
     import patchcheck
 
     patchcheck.SRCDIR = repo

@@ -3,17 +3,20 @@
 
 1. the workbench's own tests (tests/, standard-library unittest), then
    `make lint`;
-2. `make build`, then `make check` (the targeted regrtest selection on the
-   patched build), read from regrtest's junit XML and module JSON;
+2. for each line of work (each --check): `make build`, then `make check`
+   (the targeted regrtest selection on the patched build), read from
+   regrtest's junit XML and module JSON;
 3. with COMPARE=1 in the environment (`make test COMPARE=1`, what CI runs):
-   `make compare` on the whole suite, where a failure is anything worse on
-   patched than on baseline.
+   `make compare` on the whole suite for the first line, where a failure is
+   anything worse on patched than on baseline.
 
-  run_tests.py [--variant SUFFIX]
+  run_tests.py --compare-out DIR
+               --check MAKEVARS REPORT "TEST ..." [--check ...]
 
-The reports read are those of the variant (out/check-patched-debug for
-DEBUG=1, ...); make, run from here, inherits the variables of the calling
-make (DEBUG=1, ASAN=1, ...) through MAKEFLAGS.
+The Makefile passes the paths of the reports to read (out/check-patched-debug
+for DEBUG=1, ...), and for each line the make variables that select it
+(LINE=3.13); make, run from here, inherits the other variables of the
+calling make (DEBUG=1, ASAN=1, ...) through MAKEFLAGS.
 
 Prints a count for each step and, as its last line, `N passed, N failed`.
 Exits non-zero when anything failed.
@@ -56,10 +59,9 @@ def lint():
     return (1, 0, 0) if make("lint") == 0 else (0, 1, 0)
 
 
-def regrtest_counts(name):
-    """(passed, failed, skipped) of out/NAME.{xml,json}, or None if absent."""
-    xml = os.path.join(workbench.ROOT, "out", name + ".xml")
-    js = os.path.join(workbench.ROOT, "out", name + ".json")
+def regrtest_counts(report):
+    """(passed, failed, skipped) of REPORT.{xml,json}, or None if absent."""
+    xml, js = report + ".xml", report + ".json"
     if not os.path.exists(xml):
         return None
     results = junit.Results(xml, js)
@@ -73,10 +75,9 @@ def regrtest_counts(name):
     return results.counts()
 
 
-def compare_counts(status, variant):
-    """(passed, failed, skipped) of `make compare`: the patched run's test
-    cases, failed being what is worse on patched."""
-    out = os.path.join(workbench.ROOT, "out", "compare" + variant)
+def compare_counts(status, out):
+    """(passed, failed, skipped) of `make compare` (reports in OUT): the
+    patched run's test cases, failed being what is worse on patched."""
     try:
         comparison = compare.Comparison(compare.load(
             out, "baseline"), compare.load(out, "patched"))
@@ -92,12 +93,33 @@ def compare_counts(status, variant):
     return passed, failed, skipped
 
 
+def check_counts(status, report, tests):
+    """(passed, failed, skipped) of `make check`: its test cases, and one
+    failure for each module that was skipped, ran no test, changed the
+    environment or did not run (a failed module is counted by its cases
+    already), or for a non-zero exit with nothing recorded."""
+    counts = regrtest_counts(report)
+    if counts is None:
+        return 0, 1, 0
+    passed, failed, skipped = counts
+    found = regrtest.verdicts(report, tests) or []
+    failed += len([test for test, reasons in found
+                   if reasons != [regrtest.FAILED]])
+    if status != 0 and failed == 0:
+        print("make check exited {}: see its lines above".format(status))
+        failed = 1
+    return passed, failed, skipped
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--variant", default="",
-                        help="the build variant's suffix (-debug, -asan...)")
-    parser.add_argument("--check-tests", default="",
-                        help="the modules of `make check`")
+    parser.add_argument("--check", nargs=3, action="append", default=[],
+                        metavar=("MAKEVARS", "REPORT", "TESTS"),
+                        help="a line to build and check: its make "
+                        "variables, the report of its `make check`, its "
+                        "modules")
+    parser.add_argument("--compare-out", default=None,
+                        help="the report folder of `make compare`")
     args = parser.parse_args(argv)
     lines = []
     total_passed = total_failed = 0
@@ -114,35 +136,21 @@ def main(argv=None):
     print("== lint", flush=True)
     add("lint", *lint())
 
-    print("== build", flush=True)
-    if make("build") != 0:
-        add("build", 0, 1)
-    else:
-        print("== check", flush=True)
-        status = make("check")
-        counts = regrtest_counts("check-patched" + args.variant)
-        if counts is None:
-            add("check", 0, 1)
-        else:
-            passed, failed, skipped = counts
-            # A module skipped, with no test run, that changed the
-            # environment or did not run: one failure each (a failed
-            # module is counted by its cases already).
-            report = os.path.join(workbench.ROOT, "out",
-                                  "check-patched" + args.variant)
-            failed += len([p for p in regrtest.strict_problems(
-                report, args.check_tests.split()) if not p.endswith(
-                    " failed")])
-            if status != 0 and failed == 0:
-                print("make check exited {}: see its lines above"
-                      .format(status))
-                failed = 1
-            add("check", passed, failed, skipped)
-
-        if os.environ.get("COMPARE") == "1":
-            print("== compare (the whole regrtest suite, baseline vs "
-                  "patched)", flush=True)
-            add("compare", *compare_counts(make("compare"), args.variant))
+    for i, (makevars, report, tests) in enumerate(args.check):
+        makevars = makevars.split()
+        label = " ".join(makevars)
+        print("== build ({})".format(label), flush=True)
+        if make("build", *makevars) != 0:
+            add("build " + label, 0, 1)
+            continue
+        print("== check ({})".format(label), flush=True)
+        add("check " + label, *check_counts(make("check", *makevars),
+                                            report, tests.split()))
+        if i == 0 and os.environ.get("COMPARE") == "1":
+            print("== compare ({}: the whole regrtest suite, before vs "
+                  "patched)".format(label), flush=True)
+            add("compare " + label, *compare_counts(
+                make("compare", *makevars), args.compare_out))
 
     print()
     for line in lines:
@@ -152,4 +160,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main("test", main))

@@ -108,20 +108,45 @@ def leftover(name):
     return True
 
 
-def read_conf(path=BASE_CONF):
-    """Read base.conf: `KEY = value` lines, '#' comments, as Make reads it."""
-    conf = {}
+def read_conf(path=BASE_CONF, line=None):
+    """The facts of one line of work from base.conf (`KEY_<line> = value`
+    lines, '#' comments, as Make reads it), as {KEY: value}; `line` None is
+    the default line, the first of LINES.  An unknown line is refused,
+    naming the known ones."""
+    raw = {}
     with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
+        for lineno, text in enumerate(f, 1):
+            text = text.strip()
+            if not text or text.startswith("#"):
                 continue
-            key, sep, value = line.partition("=")
+            key, sep, value = text.partition("=")
             if not sep or not key.strip():
                 raise WorkbenchError("{}:{}: expected KEY = value"
                                      .format(path, lineno))
-            conf[key.strip()] = value.strip()
+            raw[key.strip()] = value.strip()
+    lines = raw.get("LINES", "").split()
+    if not lines:
+        raise WorkbenchError("{}: no LINES = ... line".format(path))
+    if line is None:
+        line = lines[0]
+    if line not in lines:
+        raise WorkbenchError("LINE={}: unknown line; the lines are {}".format(
+            line, ", ".join(lines)))
+    suffix = "_" + line
+    conf = {key[:-len(suffix)]: value for key, value in raw.items()
+            if key.endswith(suffix)}
+    conf["LINE"] = line
     return conf
+
+
+def conf_lines(path=BASE_CONF):
+    """The lines of work base.conf names, the default first."""
+    with open(path, encoding="utf-8") as f:
+        for text in f:
+            key, sep, value = text.partition("=")
+            if sep and key.strip() == "LINES":
+                return value.split()
+    raise WorkbenchError("{}: no LINES = ... line".format(path))
 
 
 def sha256_file(path):

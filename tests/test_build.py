@@ -46,6 +46,26 @@ could not be imported:
 
 NOT_BUILT = "_tkinter tk-dev Tk\nnis libnsl-dev NIS\n"
 
+# 3.13's Tools/build/check_extension_modules.py, at the end of make (trimmed).
+SUMMARY_313 = textwrap.dedent("""\
+    The following modules are *disabled* in configure script:
+    _sqlite3
+
+    The necessary bits to build these optional modules were not found:
+    _tkinter
+    To find the necessary bits, look in configure.ac and config.log.
+
+    Following modules built successfully but were removed because they \
+could not be imported:
+    _interpchannels
+
+    Checked 112 modules (33 built-in, 76 shared, 1 n/a on linux-x86_64, \
+1 disabled, 1 missing, 1 failed on import)
+    """)
+
+# The modules the series' tests need (the Makefile's SERIES_MODULES_<line>).
+MODULES = ("_xxsubinterpreters", "_testinternalcapi", "_testcapi")
+
 # A python for the fixture tree: the test's own interpreter, importing the
 # tree's build/lib.fixture (stand-ins for the extension modules).
 FAKE_PYTHON = textwrap.dedent("""\
@@ -72,7 +92,7 @@ class CheckBuildTest(TempDirTest):
         os.utime(os.path.join(self.tree, "Modules",
                               "_xxsubinterpretersmodule.c"), (old, old))
         self.lib = os.path.join(self.tree, "build", "lib.fixture")
-        for name in check_build.SERIES_MODULES:
+        for name in MODULES:
             write(os.path.join(self.lib, name + ".py"), "")
         write(os.path.join(self.tree, "python"),
               FAKE_PYTHON.format(python=os.path.realpath(
@@ -88,7 +108,8 @@ class CheckBuildTest(TempDirTest):
         write(self.log, SUMMARY.format(extra=extra))
         return check_build.check(self.tree, self.log,
                                  patches_dir=self.path("patches"),
-                                 not_built=self.path("not-built.txt"))
+                                 not_built=self.path("not-built.txt"),
+                                 needed=MODULES)
 
     def test_complete_build_passes(self):
         self.assertEqual(self.check(), [])
@@ -99,6 +120,12 @@ class CheckBuildTest(TempDirTest):
         self.assertEqual(summary["missing"], ["_tkinter", "nis"])
         self.assertEqual(summary["failed"], ["_xxsubinterpreters"])
         self.assertEqual(summary["failed_on_import"], ["_ctypes"])
+
+    def test_summary_of_313(self):
+        summary = check_build.setup_summary(SUMMARY_313)
+        self.assertEqual(summary["disabled_configure"], ["_sqlite3"])
+        self.assertEqual(summary["missing"], ["_tkinter"])
+        self.assertEqual(summary["failed_on_import"], ["_interpchannels"])
 
     def test_failed_module_fails_and_its_stale_so_is_removed(self):
         stale = os.path.join(
@@ -138,9 +165,12 @@ class CheckBuildTest(TempDirTest):
     def test_touched_modules_come_from_the_patches(self):
         modules = check_build.modules_to_import(self.tree,
                                                 self.path("patches"))
-        self.assertEqual(modules["_xxsubinterpreters"], os.path.join(
-            self.tree, "Modules", "_xxsubinterpretersmodule.c"))
-        self.assertEqual(set(modules), set(check_build.SERIES_MODULES))
+        self.assertEqual(modules, {"_xxsubinterpreters": os.path.join(
+            self.tree, "Modules", "_xxsubinterpretersmodule.c")})
+        modules = check_build.modules_to_import(self.tree,
+                                                self.path("patches"),
+                                                ["_testcapi"])
+        self.assertEqual(set(modules), {"_xxsubinterpreters", "_testcapi"})
 
 
 class NotBuiltListTest(unittest.TestCase):
@@ -180,7 +210,7 @@ class BuildShTest(TempDirTest):
         write(os.path.join(self.tree, "configure"), self.CONFIGURE,
               mode=0o755)
         lib = os.path.join(self.tree, "build", "lib.fixture")
-        for name in check_build.SERIES_MODULES:
+        for name in MODULES:
             write(os.path.join(lib, name + ".py"), "")
         write(os.path.join(self.tree, "python.in"),
               FAKE_PYTHON.format(python=os.path.realpath(
@@ -192,7 +222,7 @@ class BuildShTest(TempDirTest):
         self.bin = self.path("bin")
         write(os.path.join(self.bin, "ccache"), "#!/bin/sh\n", mode=0o755)
 
-    def build(self, **env):
+    def build(self, *options, **env):
         full = dict(os.environ)
         full.pop("CC", None)
         full["PATH"] = self.bin + os.pathsep + full["PATH"]
@@ -200,7 +230,8 @@ class BuildShTest(TempDirTest):
         full.update(env)
         return subprocess.run(
             ["sh", os.path.join(SCRIPTS, "build.sh"), self.tree,
-             self.path("build", "patched"), "1"],
+             self.path("build", "patched"), "1",
+             "--modules", " ".join(MODULES)] + list(options),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             universal_newlines=True, env=full, cwd=ROOT,
             stdin=subprocess.DEVNULL)
@@ -214,6 +245,22 @@ class BuildShTest(TempDirTest):
         self.assertEqual(read(os.path.join(self.tree, "configure.gcc")),
                          os.path.join(self.ccache, "gcc") + "\n")
         self.assertTrue(os.path.islink(self.path("build", "patched")))
+
+    def test_configure_options_after_the_workbench_options(self):
+        write(self.path("patches", "series"), "")
+        proc = self.build("--patches", self.path("patches"), "--",
+                          "--with-pydebug", "--enable-shared")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        args = read(os.path.join(self.tree, "configure.args")).split("\n")
+        self.assertIn("--with-pydebug", args)
+        self.assertIn("--enable-shared", args)
+        self.assertFalse([a for a in args if "patches" in a or a == "--"],
+                         args)
+
+    def test_option_without_value_refused(self):
+        proc = self.build("--modules")
+        self.assertEqual(proc.returncode, 2, proc.stdout)
+        self.assertIn("--modules needs a value", proc.stdout)
 
     def test_failed_configure_leaves_no_makefile(self):
         proc = self.build(FAIL_CONFIGURE="1")

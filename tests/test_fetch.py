@@ -65,14 +65,16 @@ class FetchTest(TempDirTest):
 
     def write_conf(self, url):
         write(self.path("base.conf"), textwrap.dedent("""\
-            BASE_VERSION = 1.0
-            BASE_TARBALL = Foo-1.0.tar.xz
-            BASE_SHA256 = {}
-            BASE_URL = {}
-            DEBIAN_SOURCE = foo
-            DEBIAN_VERSION = 1.0-1
-            DEBIAN_SUITE = stable
-            DEBIAN_COMPONENT = main
+            LINES = 1.0 2.0
+            BASE_VERSION_1.0 = 1.0
+            BASE_TARBALL_1.0 = Foo-1.0.tar.xz
+            BASE_SHA256_1.0 = {}
+            BASE_URL_1.0 = {}
+            DEBIAN_SOURCE_1.0 = foo
+            DEBIAN_VERSION_1.0 = 1.0-1
+            DEBIAN_SUITE_1.0 = stable
+            DEBIAN_COMPONENT_1.0 = main
+            BASE_TARBALL_2.0 = Foo-2.0.tar.xz
             """.format(self.sha, url)))
 
     def fetch(self, *args, debian_orig=None, env=None, cwd=None):

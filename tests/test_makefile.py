@@ -59,6 +59,36 @@ class VariablesTest(TempDirTest):
         self.assertNotIn("--with-pydebug", off.stdout)
         self.assertNotIn("sanitizer", off.stdout)
 
+    def test_line_and_ft(self):
+        for args, what in (
+                (("LINE=2.7",), "LINE=2.7: unknown line; use one of: 3.9 "
+                 "3.13"),
+                (("LINE=3.9 3.13",), "unknown line; use one of: 3.9 3.13"),
+                (("FT=1",), "FT=1: the free-threaded build needs "
+                 "LINE=3.13 (the lines with one: 3.13)"),
+                (("FT=1", "LINE=3.9"), "FT=1: the free-threaded build"),
+                (("FT=yes", "LINE=3.13"), "FT=yes: FT is on for 1 only")):
+            with self.subTest(args=args):
+                self.assertRefused(make("-n", "build", *args), what)
+        proc = make("-n", "build", "LINE=3.13", "FT=1")
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("--disable-gil", proc.stdout)
+        self.assertIn("src/3.13/patched-ft", proc.stdout)
+
+    def test_a_line_without_baseline(self):
+        for target in ("baseline", "check-baseline", "regrtest-baseline"):
+            with self.subTest(target=target):
+                proc = make(target, "LINE=3.13")
+                self.assertNotEqual(proc.returncode, 0, proc.stdout)
+                self.assertIn("LINE=3.13 has no baseline part",
+                              proc.stdout.splitlines()[0])
+                self.assertNotIn("build.sh", proc.stdout)
+
+    def test_benchmarks_are_of_the_39_line(self):
+        proc = make("bench-channels", "LINE=3.13")
+        self.assertNotEqual(proc.returncode, 0, proc.stdout)
+        self.assertIn("run it with LINE=3.9", proc.stdout)
+
     def test_caller_dir_with_make_C(self):
         # fetch.py resolves a relative CPYTHON_TARBALL from the folder make
         # was started in, which make -C leaves in PWD.

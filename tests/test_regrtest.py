@@ -186,6 +186,7 @@ class MakefileVariantTest(unittest.TestCase):
         for target, report in (("check", "out/check-patched"),
                                ("regrtest", "out/regrtest-patched"),
                                ("check-baseline", "out/check-baseline"),
+                               ("check-pristine", "out/check-pristine"),
                                ("compare", "out/compare")):
             for variables, suffix in (((), ""), (("DEBUG=1",), "-debug"),
                                       (("ASAN=1",), "-asan")):
@@ -193,6 +194,36 @@ class MakefileVariantTest(unittest.TestCase):
                     out = self.dry_run(target, *variables)
                     self.assertRegex(out, r"(--report|--out) {}{}( |$)"
                                      .format(report, suffix))
+        for target, report in (("check", "out/3.13/check-patched"),
+                               ("regrtest", "out/3.13/regrtest-patched"),
+                               ("compare", "out/3.13/compare")):
+            for variables, suffix in (((), ""), (("FT=1",), "-ft"),
+                                      (("DEBUG=1", "FT=1"), "-debug-ft")):
+                with self.subTest(target=target, variables=variables):
+                    out = self.dry_run(target, "LINE=3.13", *variables)
+                    self.assertRegex(out, r"(--report|--out) {}{}( |$)"
+                                     .format(report, suffix))
+
+    def test_trees_of_each_line(self):
+        """One tree table: a tree's source, link and interpreter."""
+        for args, tree in (((), "patched"), (("FT=1", "LINE=3.13"),
+                                             "3.13/patched-ft"),
+                           (("LINE=3.13", "DEBUG=1", "ASAN=1", "CC=clang"),
+                            "3.13/patched-debug-asan-clang")):
+            with self.subTest(args=args):
+                out = self.dry_run("build", *args)
+                self.assertIn("--tree src/{} ".format(tree), out)
+                self.assertIn("build.sh src/{} build/{} ".format(tree, tree),
+                              out)
+        out = self.dry_run("compare", "LINE=3.13")
+        self.assertIn("--baseline src/3.13/pristine/python", out)
+        self.assertIn("--patched src/3.13/patched/python", out)
+        out = self.dry_run("abi-check")
+        self.assertIn("build.sh src/pristine-shared build/pristine-shared",
+                      out)
+        self.assertIn("--new src/patched-shared ", out)
+        out = self.dry_run("export", "LINE=3.13").replace("\\\n\t", "")
+        self.assertIn("--patches patches/3.13/ --out out/export-3.13", out)
 
     def test_check_is_strict(self):
         out = self.dry_run("check")
@@ -201,6 +232,8 @@ class MakefileVariantTest(unittest.TestCase):
 
     def test_refleaks_on_a_debug_build_honouring_asan(self):
         self.assertIn("refleaks DEBUG=1", self.dry_run("refleaks"))
+        out = self.dry_run("refleaks", "DEBUG=1", "LINE=3.13")
+        self.assertIn("--report out/3.13/refleaks-debug ", out)
         out = self.dry_run("refleaks", "DEBUG=1", "ASAN=1")
         self.assertIn("--report out/refleaks-debug-asan", out)
         self.assertIn("src/patched-debug-asan/python", out)
@@ -228,9 +261,21 @@ class MakefileVariantTest(unittest.TestCase):
 
     def test_check_series_and_test_honour_the_variant(self):
         out = self.dry_run("check-series", "DEBUG=1")
-        self.assertIn('--variant="-debug"', out)
+        self.assertIn("--tree src/series-debug ", out)
+        self.assertIn("--out out/check-series-debug ", out)
         self.assertIn("--with-pydebug", out)
-        self.assertIn('--variant="-asan"', self.dry_run("test", "ASAN=1"))
+        out = self.dry_run("check-series", "DEBUG=1", "LINE=3.13", "FT=1")
+        self.assertIn("--tree src/3.13/series-debug-ft ", out)
+        self.assertIn("--link build/3.13/series-debug-ft ", out)
+        self.assertIn("--with-pydebug --disable-gil", out)
+        self.assertIn("--fail-first", out)
+        out = self.dry_run("test", "ASAN=1")
+        self.assertIn('"out/check-patched-asan"', out)
+        self.assertIn('"out/3.13/check-patched-asan"', out)
+        self.assertIn('--compare-out out/compare-asan ', out)
+        out = self.dry_run("test", "ASAN=1", "LINE=3.13")
+        self.assertNotIn('"out/check-patched-asan"', out)
+        self.assertIn('--compare-out out/3.13/compare-asan ', out)
 
 
 if __name__ == "__main__":

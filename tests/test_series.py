@@ -11,32 +11,54 @@ from tests.support import ROOT
 
 import workbench
 
-PATCHES = os.path.join(ROOT, "patches")
+LINES = workbench.conf_lines()
+# Each line's patches/FOLDER, and the folders of the other lines inside it.
+FOLDERS = {line: workbench.read_conf(line=line)["FOLDER"] for line in LINES}
+
+
+def line_patches(line):
+    return os.path.join(ROOT, "patches", FOLDERS[line])
 
 
 class SeriesTest(unittest.TestCase):
+    """The series of the line LINE (each line's class below)."""
+
+    LINE = LINES[0]
+
     def setUp(self):
-        self.series = workbench.read_series(PATCHES)
+        self.patches = line_patches(self.LINE)
+        self.series = workbench.read_series(self.patches)
 
     def test_series_and_files_agree(self):
+        others = {os.path.join(ROOT, "patches", FOLDERS[line])
+                  for line in LINES if line != self.LINE}
         on_disk = set()
-        for dirpath, _, files in os.walk(PATCHES):
+        for dirpath, dirs, files in os.walk(self.patches):
+            dirs[:] = [d for d in dirs
+                       if os.path.join(dirpath, d) not in others]
             for name in files:
                 if name != "series":
                     on_disk.add(os.path.relpath(os.path.join(dirpath, name),
-                                                PATCHES))
+                                                self.patches))
         self.assertEqual(sorted(on_disk), sorted(self.series))
         self.assertEqual(len(set(self.series)), len(self.series),
                          "a patch is listed twice")
 
     def test_parts_in_order(self):
         parts = workbench.series_parts(self.series)
-        self.assertTrue(parts["baseline"], "the baseline part is empty")
+        self.assertTrue(parts["proposed"], "the proposed part is empty")
+        if self.LINE == LINES[0]:
+            # 3.9 already has both changes: the baseline part undoes them.
+            self.assertTrue(parts["baseline"], "the baseline part is empty")
+        else:
+            # Later lines are measured against their pristine tarball.
+            self.assertEqual(parts["baseline"], [],
+                             "only the first line has a baseline part")
 
     def test_dep3_headers(self):
         for name in self.series:
             with self.subTest(patch=name):
-                fields = workbench.read_dep3(os.path.join(PATCHES, name))
+                fields = workbench.read_dep3(os.path.join(self.patches, name))
                 for field in ("Description", "Author", "Forwarded"):
                     self.assertTrue(fields.get(field),
                                     "no {}: field".format(field))
@@ -56,7 +78,8 @@ class SeriesTest(unittest.TestCase):
         with the project's quiltrc writes."""
         for name in self.series:
             with self.subTest(patch=name):
-                with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
+                path = os.path.join(self.patches, name)
+                with open(path, encoding="utf-8") as f:
                     text = f.read()
                 self.assertNotIn("\nIndex: ", text)
                 for line in re.findall(r"^(?:---|\+\+\+) .*$", text, re.M):
@@ -68,7 +91,8 @@ class SeriesTest(unittest.TestCase):
         import patch_headers
         for name in self.series:
             with self.subTest(patch=name):
-                with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
+                path = os.path.join(self.patches, name)
+                with open(path, encoding="utf-8") as f:
                     self.assertEqual(patch_headers.unterminated(f.read()), [],
                                      "run `make fix-headers`")
 
@@ -79,7 +103,7 @@ class SeriesTest(unittest.TestCase):
         migrated from where there is one."""
         for name in workbench.series_parts(self.series)["proposed"]:
             with self.subTest(patch=name):
-                fields = workbench.read_dep3(os.path.join(PATCHES, name))
+                fields = workbench.read_dep3(os.path.join(self.patches, name))
                 bug = fields.get("Bug")
                 if bug is None:
                     continue    # no upstream issue: the NOTES say so
@@ -94,7 +118,8 @@ class SeriesTest(unittest.TestCase):
     def test_proposed_patches_have_news(self):
         for name in workbench.series_parts(self.series)["proposed"]:
             with self.subTest(patch=name):
-                with open(os.path.join(PATCHES, name), encoding="utf-8") as f:
+                path = os.path.join(self.patches, name)
+                with open(path, encoding="utf-8") as f:
                     text = f.read()
                 self.assertRegex(
                     text, r"\n\+\+\+ b/Misc/NEWS\.d/next/[^/]+/"
@@ -104,21 +129,51 @@ class SeriesTest(unittest.TestCase):
                                  "no regression test")
 
 
+class SeriesTest313(SeriesTest):
+    LINE = "3.13"
+
+    def test_upstream_layout(self):
+        """CPython main's layout: tests under Lib/test/test_interpreters/ or
+        the low-level modules' tests, blurb NEWS named by a GitHub issue, a
+        gh- subject."""
+        for name in self.series:
+            with self.subTest(patch=name):
+                fields = workbench.read_dep3(os.path.join(self.patches, name))
+                self.assertRegex(fields["Description"], r"^gh-\d+: ")
+                path = os.path.join(self.patches, name)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                self.assertNotRegex(text, r"\+\+\+ b/Misc/NEWS\.d/next/"
+                                          r"[^\n]*\.bpo-")
+
+
 class BaseConfTest(unittest.TestCase):
     def test_every_fact(self):
-        conf = workbench.read_conf()
-        for key in ("BASE_VERSION", "BASE_TARBALL", "BASE_SHA256", "BASE_URL",
-                    "DEBIAN_SOURCE", "DEBIAN_VERSION", "DEBIAN_SUITE"):
-            self.assertTrue(conf.get(key), key)
-        self.assertRegex(conf["BASE_SHA256"], r"^[0-9a-f]{64}$")
-        self.assertIn(conf["BASE_VERSION"], conf["BASE_TARBALL"])
-        self.assertTrue(conf["BASE_URL"].endswith("/" + conf["BASE_TARBALL"]))
+        self.assertEqual(LINES[0], "3.9", "3.9 stays the default line")
+        for line in LINES:
+            with self.subTest(line=line):
+                conf = workbench.read_conf(line=line)
+                for key in ("BASE_VERSION", "BASE_TARBALL", "BASE_SHA256",
+                            "BASE_URL", "DEBIAN_SOURCE", "DEBIAN_VERSION",
+                            "DEBIAN_SUITE"):
+                    self.assertTrue(conf.get(key), key)
+                self.assertRegex(conf["BASE_SHA256"], r"^[0-9a-f]{64}$")
+                self.assertTrue(conf["BASE_VERSION"].startswith(line + "."))
+                self.assertIn(conf["BASE_VERSION"], conf["BASE_TARBALL"])
+                self.assertTrue(
+                    conf["BASE_URL"].endswith("/" + conf["BASE_TARBALL"]))
+
+    def test_unknown_line_refused(self):
+        with self.assertRaisesRegex(workbench.WorkbenchError,
+                                    r"LINE=2\.7: unknown line; the lines "
+                                    r"are 3\.9, 3\.13"):
+            workbench.read_conf(line="2.7")
 
     def test_facts_stated_once(self):
         """No tracked file but base.conf names the checksum or the tarball, and
         none names a host of this machine's Debian mirrors."""
         import fetch
-        conf = workbench.read_conf()
+        confs = [workbench.read_conf(line=line) for line in LINES]
         hosts = {urllib.parse.urlsplit(uri).hostname for uri,
                  _ in fetch.debian_mirrors()}
         try:
@@ -142,9 +197,10 @@ class BaseConfTest(unittest.TestCase):
                 if (path == "base.conf" or path.endswith(".md")
                         or path.startswith("patches/")):
                     continue
-                for key in ("BASE_SHA256", "BASE_TARBALL"):
-                    self.assertFalse(conf[key] in text,
-                                     "states {} again".format(key))
+                for conf in confs:
+                    for key in ("BASE_SHA256", "BASE_TARBALL"):
+                        self.assertFalse(conf[key] in text,
+                                         "states {} again".format(key))
 
 
 if __name__ == "__main__":

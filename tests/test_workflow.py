@@ -234,16 +234,19 @@ class WorkflowTest(unittest.TestCase):
 
     def test_asan_selection_is_make_checks(self):
         """The ASAN runs compare make check's own selection."""
-        m = re.search(r"^CHECK_TESTS := ((?:.*\\\n)*.*)$",
-                      self.check.makefile, re.M)
-        check_tests = m.group(1).replace("\\\n", " ").split()
-        selections = [v["TESTS"].split()
+        check_tests = {}
+        for m in re.finditer(r"^CHECK_TESTS_(\S+) := ((?:.*\\\n)*.*)$",
+                             self.check.makefile, re.M):
+            check_tests[m.group(1)] = m.group(2).replace("\\\n",
+                                                         " ").split()
+        self.assertIn("3.9", check_tests)
+        selections = [(v.get("LINE", "3.9"), v["TESTS"].split())
                       for _, _, v in self.check.commands() if "TESTS" in v]
         self.assertTrue(selections)
-        for selection in selections:
-            self.assertEqual(selection, check_tests,
+        for line, selection in selections:
+            self.assertEqual(selection, check_tests[line],
                              "set TESTS= in .github/workflows/ci.yml to "
-                             "the Makefile's CHECK_TESTS")
+                             "the Makefile's CHECK_TESTS_" + line)
 
     def test_container_matrix_and_caches(self):
         for job_id, job in self.check.jobs().items():
