@@ -1,6 +1,7 @@
 """Run CPython's regrtest and also write its per-module outcome as JSON.
 
-Runs under the interpreter being tested (CPython 3.9's own test package):
+Runs under the interpreter being tested, with its own test package (3.9's
+Regrtest class, or 3.12+'s TestResults, whose names it maps to 3.9's):
 
     src/patched/python scripts/regrtest_json.py OUT.json [regrtest args]
 
@@ -21,25 +22,42 @@ import os
 import signal
 import sys
 
-from test.libregrtest.main import Regrtest
+from test.libregrtest import main as regrtest_main
 
-# Regrtest attributes: the module names in each outcome.
-OUTCOMES = ("good", "bad", "skipped", "resource_denieds",
-            "environment_changed",
-            "run_no_tests", "rerun")
+try:
+    from test.libregrtest.results import TestResults
+except ImportError:         # 3.9 to 3.11: the outcomes are Regrtest's
+    TestResults = None
+
+# The report's outcome names (3.9's Regrtest attributes), and where each is
+# in 3.12+'s TestResults.
+OUTCOMES = {"good": "good", "bad": "bad", "skipped": "skipped",
+            "resource_denieds": "resource_denied",
+            "environment_changed": "env_changed",
+            "run_no_tests": "run_no_tests", "rerun": "rerun"}
 
 
-class TaggingRegrtest(Regrtest):
-    """Regrtest that names, on each junit testsuite element, the regrtest
-    module whose run produced it."""
-
+def tagging(accumulate):
+    """Wrap accumulate_result() to name, on each junit testsuite element it
+    adds, the regrtest module whose run produced it; the object that holds
+    the outcomes is remembered in HOLDER."""
     def accumulate_result(self, result, *args, **kwargs):
+        HOLDER[0] = self
         suites = getattr(self, "testsuite_xml", None)
         before = len(suites) if suites is not None else 0
-        super().accumulate_result(result, *args, **kwargs)
+        accumulate(self, result, *args, **kwargs)
         suites = getattr(self, "testsuite_xml", None)
         for suite in (suites or [])[before:]:
             suite.set("module", result.test_name)
+    return accumulate_result
+
+
+HOLDER = [None]
+if TestResults is None:
+    class TaggingRegrtest(regrtest_main.Regrtest):
+        accumulate_result = tagging(regrtest_main.Regrtest.accumulate_result)
+else:
+    TestResults.accumulate_result = tagging(TestResults.accumulate_result)
 
 
 def main():
@@ -61,17 +79,23 @@ def main():
             os.unlink(path)
     print("+ {} -m test {}".format(sys.executable,
           " ".join(sys.argv[1:])), flush=True)
-    regrtest = TaggingRegrtest()
     status = None
     try:
-        regrtest.main()
+        if TestResults is None:
+            HOLDER[0] = TaggingRegrtest()
+            HOLDER[0].main()
+        else:
+            regrtest_main.main()
     except SystemExit as exc:
         status = exc.code
         raise
     finally:
-        report = {name: sorted(getattr(regrtest, name, []) or [])
-                  for name in OUTCOMES}
-        report["interrupted"] = bool(getattr(regrtest, "interrupted", False))
+        held = HOLDER[0]
+        names = OUTCOMES if TestResults is not None else {
+            key: key for key in OUTCOMES}
+        report = {key: sorted(getattr(held, name, []) or [])
+                  for key, name in names.items()}
+        report["interrupted"] = bool(getattr(held, "interrupted", False))
         report["exit_status"] = status
         report["executable"] = sys.executable
         report["argv"] = " ".join([sys.executable, "-m", "test"]

@@ -64,6 +64,66 @@ FAKE_MAIN = textwrap.dedent("""\
     """)
 
 
+# The same for 3.12+: test.libregrtest.main.main() and the outcomes in a
+# test.libregrtest.results.TestResults, under their own names.
+FAKE_RESULTS_313 = textwrap.dedent("""\
+    import xml.etree.ElementTree as ET
+
+
+    class TestResults:
+        def __init__(self):
+            self.good, self.bad, self.skipped = [], [], []
+            self.env_changed, self.run_no_tests = [], []
+            self.resource_denied, self.rerun = [], []
+            self.interrupted = False
+            self.testsuite_xml = []
+
+        def accumulate_result(self, result, runtests):
+            self.good.append(result.test_name)
+            for e in result.xml_data:
+                self.testsuite_xml.append(ET.fromstring(e))
+    """)
+
+FAKE_MAIN_313 = textwrap.dedent("""\
+    import os, signal, sys
+    import xml.etree.ElementTree as ET
+    from .results import TestResults
+
+    NAMES = {"environment_changed": "env_changed",
+             "resource_denieds": "resource_denied"}
+
+
+    class Result:
+        def __init__(self, name, xml):
+            self.test_name = name
+            self.xml_data = xml
+
+
+    def main(tests=None, _add_python_opts=False):
+        with open(os.environ["FIXTURE_SIGINT"], "w") as f:
+            handler = signal.getsignal(signal.SIGINT)
+            f.write(getattr(handler, "__name__", str(handler)))
+        action = os.environ.get("FIXTURE_ACTION", "")
+        argv = sys.argv[1:]
+        if action == "crash":
+            sys.exit(2)
+        results = TestResults()
+        if action.startswith("status:"):
+            results.accumulate_result(Result(argv[-1], []), None)
+            results.good.remove(argv[-1])
+            name = action.split(":")[1]
+            getattr(results, NAMES.get(name, name)).append(argv[-1])
+            sys.exit(0)
+        suite = ('<testsuite><testcase name="test.test_pprint.T.test_a"/>'
+                 '</testsuite>')
+        results.accumulate_result(Result(argv[-1], [suite]), None)
+        root = ET.Element("testsuites")
+        root.extend(results.testsuite_xml)
+        ET.ElementTree(root).write(argv[argv.index("--junit-xml") + 1])
+        sys.exit(0)
+    """)
+
+
 class FakeRegrtestTest(TempDirTest):
     def setUp(self):
         super().setUp()
@@ -169,6 +229,17 @@ class CommandTest(unittest.TestCase):
         self.assertNotIn("--junit-xml",
                          regrtest.command("py", "r", 1, junit_xml=False,
                                           hangs=[]))
+
+
+class FakeRegrtest313Test(FakeRegrtestTest):
+    """The same with 3.12+'s libregrtest (the 3.13 line)."""
+
+    def setUp(self):
+        super().setUp()
+        write(os.path.join(self.lib, "test", "libregrtest", "main.py"),
+              FAKE_MAIN_313)
+        write(os.path.join(self.lib, "test", "libregrtest", "results.py"),
+              FAKE_RESULTS_313)
 
 
 class MakefileVariantTest(unittest.TestCase):
