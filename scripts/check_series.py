@@ -60,13 +60,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     extra = [t for t in args.extra if t != "--"]
     tests = args.tests.split()
+    # The input, before anything is made.
+    if not os.path.isfile(args.tarball):
+        raise workbench.WorkbenchError(
+            "{}: no such file (run `make fetch`)".format(args.tarball))
+    if not args.jobs.isdigit() or int(args.jobs) < 1:
+        raise workbench.WorkbenchError(
+            "--jobs {}: a positive integer, e.g. 4".format(args.jobs))
     tree = os.path.join(workbench.ROOT, "src", "series" + args.variant)
     build = os.path.join(workbench.ROOT, "build", "series" + args.variant)
     out = os.path.join(workbench.ROOT, "out", "check-series" + args.variant)
-    try:
-        parts = workbench.series_parts(workbench.read_series())
-    except (OSError, workbench.WorkbenchError) as exc:
-        workbench.die("check-series", exc)
+    parts = workbench.series_parts(workbench.read_series())
     steps = parts["baseline"][-1:] + parts["proposed"]
     os.makedirs(out, exist_ok=True)
     hangs = regrtest.known_hangs.options()
@@ -115,4 +119,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main("check-series", main))
