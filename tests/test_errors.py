@@ -12,6 +12,7 @@ be left as they were.
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,8 +20,6 @@ import unittest
 
 from tests.support import ROOT, SCRIPTS, TempDirTest, write
 
-# Not scripts: modules the scripts import (no `__main__`).
-MODULES = {"workbench.py", "junit.py"}
 
 M = "{missing}"          # a file that does not exist
 F = "{file}"             # a file that exists but is no tarball, log...
@@ -69,9 +68,24 @@ CASES = {
 GENERATED = ("cache", "src", "build", "out", "tools")
 
 
+def is_module(name):
+    """A module the scripts import (workbench.py, junit.py): Python that
+    another script imports and that has no `__main__`."""
+    if not name.endswith(".py"):
+        return False
+    texts = {}
+    for other in os.listdir(SCRIPTS):
+        if other.endswith(".py"):
+            with open(os.path.join(SCRIPTS, other), encoding="utf-8") as f:
+                texts[other] = f.read()
+    imported = re.compile(r"^import {}\b".format(name[:-3]), re.M)
+    return ("__main__" not in texts[name]
+            and any(imported.search(text) for text in texts.values()))
+
+
 def scripts():
     return sorted(name for name in os.listdir(SCRIPTS)
-                  if name.endswith((".py", ".sh")) and name not in MODULES)
+                  if name.endswith((".py", ".sh")) and not is_module(name))
 
 
 def snapshot():
