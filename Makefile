@@ -290,13 +290,12 @@ endif
 ABI_TREE ?= patched
 ifeq ($(filter abi-check,$(MAKECMDGOALS)),abi-check)
 ifeq ($(filter-out pristine,$(filter $(ABI_TREE),$(PARTS))),)
-$(error ABI_TREE=$(ABI_TREE): use $(filter-out pristine,$(PARTS)) (LINE=$(LINE)))
+$(error ABI_TREE=$(ABI_TREE): use $(subst $(eval) , or ,$(filter-out pristine,$(PARTS))) (LINE=$(LINE)))
 endif
 endif
 abi-check: build-pristine-shared build-$(ABI_TREE)-shared
 	@$(PYTHON) scripts/abi_check.py --old $(call tree_src,pristine-shared) \
-		--new $(call tree_src,$(ABI_TREE)-shared) \
-		--out $(OUT)/$(call folder,$(LINE))abi-check-$(ABI_TREE)$(VARIANT)-shared
+		--new $(call tree_src,$(ABI_TREE)-shared) --out $(OUT)/$(call folder,$(LINE))abi-check-$(ABI_TREE)$(VARIANT)-shared
 
 # -- benchmarks: they print figures, they assert nothing ------------------------
 # They measure the 3.9 line: its two changes against its baseline and

@@ -157,14 +157,10 @@ def main(argv=None):
     parser.add_argument("--out", required=True, help="the report folder")
     parser.add_argument("--abidiff", default="abidiff", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    try:
-        ok, verdict = compare(args.old, args.new, args.out, args.abidiff)
-    except workbench.WorkbenchError as exc:
-        workbench.die(PROG, exc)
-        return 1
+    ok, verdict = compare(args.old, args.new, args.out, args.abidiff)
     print(verdict)
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main(PROG, main))

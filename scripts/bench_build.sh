@@ -11,7 +11,21 @@
 # Works in a new folder bench-build.XXXXXX inside SCRATCH (default: $TMPDIR
 # or /tmp) and removes only that folder at exit, never SCRATCH itself.
 set -eu
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: bench_build.sh TARBALL JOBS [SCRATCH]" >&2
+    exit 2
+fi
 tarball=$1 jobs=$2
+# The input, before anything is made.
+if [ ! -f "$tarball" ]; then
+    echo "bench-build: $tarball: no such file (run \`make fetch\`)" >&2
+    exit 1
+fi
+case $jobs in
+    ''|0*|*[!0-9]*)
+        echo "bench-build: JOBS=$jobs: a positive integer, e.g. 4" >&2
+        exit 2 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 parent=${3:-${TMPDIR:-/tmp}}
 mkdir -p "$parent"

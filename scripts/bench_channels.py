@@ -49,8 +49,12 @@ interpreter and the ones under test).
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workbench  # noqa: E402
 
 
 # Run by the Python under test: argv = [case, size, number, repeats].
@@ -142,11 +146,12 @@ def run_child(python, case, size, number, repeats):
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             universal_newlines=True)
     except OSError as exc:
-        sys.exit('bench_channels: cannot run %s: %s' % (python, exc))
+        raise workbench.WorkbenchError('cannot run %s: %s' % (python, exc))
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ['(no output)'])[-1]
-        sys.exit('bench_channels: %s failed for %s N=%d (exit status %d): '
-                 '%s' % (python, case, size, proc.returncode, last))
+        raise workbench.WorkbenchError(
+            '%s failed for %s N=%d (exit status %d): %s'
+            % (python, case, size, proc.returncode, last))
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -270,4 +275,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(workbench.run_main('bench_channels', main))

@@ -230,7 +230,7 @@ def summary(values, fmt):
                           fmt % values[0], fmt % values[-1])
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -244,7 +244,7 @@ def main():
                              '(default: %(default)s)')
     parser.add_argument('--worker', choices=sorted(SCENARIOS),
                         help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     if args.worker:
         worker(args.worker)
@@ -291,4 +291,9 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    if sys.argv[1:2] == ['--worker']:
+        # In the measured interpreter: nothing imported but what it needs.
+        sys.exit(main())
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import workbench
+    sys.exit(workbench.run_main('bench-tracing', main))

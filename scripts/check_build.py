@@ -221,11 +221,11 @@ def main(argv=None):
     parser.add_argument("--not-built", default=NOT_BUILT,
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    try:
-        problems = check(args.tree, args.log, args.patches, args.not_built,
-                         args.modules.split())
-    except (OSError, workbench.WorkbenchError) as exc:
-        workbench.die(PROG, exc)
+    if not os.path.isdir(args.tree):
+        raise workbench.WorkbenchError(
+            "{}: no such source tree".format(args.tree))
+    problems = check(args.tree, args.log, args.patches, args.not_built,
+                     args.modules.split())
     for problem in problems:
         print("{}: {}: {}".format(PROG, args.tree, problem), file=sys.stderr)
     if problems:
@@ -236,4 +236,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main(PROG, main))

@@ -148,9 +148,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     extra = [t for t in args.extra if t != "--"]
     tests = args.tests.split()
+    # The input, before anything is made.
     if not os.path.isfile(args.tarball):
         raise workbench.WorkbenchError(
             "{}: no such file (run `make fetch`)".format(args.tarball))
+    if not args.jobs.isdigit() or int(args.jobs) < 1:
+        raise workbench.WorkbenchError(
+            "--jobs {}: a positive integer, e.g. 4".format(args.jobs))
     parts = workbench.series_parts(workbench.read_series(args.patches))
     if not parts["proposed"]:
         raise workbench.WorkbenchError(

@@ -254,20 +254,21 @@ def main(argv=None):
                         help="regrtest options and test names, after --")
     args = parser.parse_args(argv)
     regrtest_args = [a for a in args.regrtest if a != "--"]
-    os.makedirs(args.out, exist_ok=True)
     if not args.reports_only:
         if not (args.baseline and args.patched):
             parser.error(
                 "--baseline and --patched are needed unless --reports-only")
+        for python in (args.baseline, args.patched):
+            if not os.path.exists(python):
+                raise workbench.WorkbenchError(
+                    "{} not found: build it first".format(python))
+        os.makedirs(args.out, exist_ok=True)
         hangs = regrtest.known_hangs.options()
         for side, python in (("baseline", args.baseline),
                              ("patched", args.patched)):
             run_side(python, args.out, side, args.jobs, regrtest_args, hangs)
-    try:
-        comparison = Comparison(
-            load(args.out, "baseline"), load(args.out, "patched"))
-    except workbench.WorkbenchError as exc:
-        workbench.die("compare", exc)
+    comparison = Comparison(
+        load(args.out, "baseline"), load(args.out, "patched"))
     text = environment_lines(args.out) + comparison.report()
     with open(os.path.join(args.out, "report.txt"), "w",
               encoding="utf-8") as f:
@@ -282,4 +283,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main("compare", main))

@@ -23,8 +23,12 @@ timeout; a crash or an abort shows as the exit status.
 """
 
 import argparse
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workbench  # noqa: E402
 
 WORKER = r'''
 import ctypes, sys, threading
@@ -101,11 +105,11 @@ for _ in range(rounds):
 '''
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('pythons', nargs='+', metavar='PYTHON')
     parser.add_argument('--rounds', type=int, default=4)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print('line events of a 4-line function in the attached thread, and '
           'the count after it ended\n(- : the interpreter has no accessor '
           'for the count); {} rounds in one process'.format(args.rounds))
@@ -118,7 +122,7 @@ def main():
                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     timeout=60)
             except OSError as exc:
-                sys.exit('debugger_attach: cannot run {}: {}'.format(
+                raise workbench.WorkbenchError('cannot run {}: {}'.format(
                     python, exc.strerror))
             except subprocess.TimeoutExpired:
                 print('  step {:<7} hung (killed after 60 s)'.format(variant))
@@ -138,4 +142,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(workbench.run_main('debugger_attach', main))

@@ -9,6 +9,7 @@ only where its probe shows it would hang, and this says so on stderr every
 time.  Prints nothing when every probe passes.
 """
 
+import argparse
 import os
 import socket
 import struct
@@ -91,10 +92,14 @@ def options(probes=PROBES):
     return opts
 
 
-def main():
+def main(argv=None):
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(
+        argv)
     print(" ".join(options()))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import workbench
+    sys.exit(workbench.run_main(PROG, main))

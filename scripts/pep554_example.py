@@ -16,9 +16,16 @@ import re
 import sys
 import textwrap as tw
 
+# Run by the built CPython, as a flat script: no workbench.run_main, the
+# same one line for bad input (arguments, or an interpreter without the
+# series).
+if sys.argv[1:]:
+    sys.exit(f'pep554_example: takes no arguments, not {sys.argv[1]!r} '
+             f'(usage: build/patched/python scripts/pep554_example.py)')
 try:
     from test.support import interpreters
-except ImportError as exc:
+    interpreters.RecvChannel.interpreters
+except (ImportError, AttributeError) as exc:
     sys.exit(f'pep554_example: {exc}: run this with a build that has '
              f'the series applied (build/patched/python)')
 

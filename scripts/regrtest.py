@@ -25,6 +25,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import junit  # noqa: E402
 import known_hangs  # noqa: E402
+import workbench  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROG = "regrtest"
@@ -132,9 +133,8 @@ def main(argv=None):
     extra = [a for a in args.extra if a != "--"]
     tests = args.tests.split()
     if not os.path.exists(args.python):
-        print("{}: {} not found: build it first".format(PROG, args.python),
-              file=sys.stderr)
-        return 1
+        raise workbench.WorkbenchError(
+            "{} not found: build it first".format(args.python))
     os.makedirs(os.path.dirname(os.path.abspath(args.report)), exist_ok=True)
     status = run(command(args.python, args.report, args.jobs, extra, tests,
                          junit_xml=not args.no_junit, rerun=args.rerun,
@@ -149,4 +149,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main(PROG, main))

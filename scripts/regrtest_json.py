@@ -22,7 +22,12 @@ import os
 import signal
 import sys
 
-from test.libregrtest import main as regrtest_main
+try:
+    from test.libregrtest import main as regrtest_main
+except ImportError as exc:
+    # Not workbench.run_main: regrtest owns its signals and exit status.
+    sys.exit("regrtest_json: {}: run it with a built CPython "
+             "(TREE/python)".format(exc))
 
 try:
     from test.libregrtest.results import TestResults
@@ -64,10 +69,16 @@ def main():
     # Python leaves an inherited SIG_IGN alone; worker processes inherit
     # whatever this process has, reset to SIG_DFL when it is a handler.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    if len(sys.argv) < 2:
-        print(__doc__, file=sys.stderr)
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        print("regrtest_json: usage: TREE/python scripts/regrtest_json.py "
+              "OUT.json [regrtest args]", file=sys.stderr)
         return 2
     out = os.path.abspath(sys.argv[1])
+    # The input, before regrtest runs.
+    if not os.access(os.path.dirname(out), os.W_OK):
+        print("regrtest_json: {}: not a writable folder for the report"
+              .format(os.path.dirname(out)), file=sys.stderr)
+        return 2
     sys.argv[1:] = sys.argv[2:]
     # A run that dies before it writes its reports must not leave the last
     # run's reports to be read as its own.

@@ -21,6 +21,11 @@ import os
 import subprocess
 import sys
 
+# Runs under the built CPython, which imports workbench.py (standard
+# library only) as the host's python3 does.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import workbench  # noqa: E402
+
 
 def git(repo, *args):
     return subprocess.run(["git"] + list(args), cwd=repo, check=True,
@@ -28,20 +33,22 @@ def git(repo, *args):
                           universal_newlines=True).stdout
 
 
-def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    repo = os.path.abspath(sys.argv[1])
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0].startswith("-"):
+        raise workbench.UsageError(
+            "usage: build/patched/python scripts/run_patchcheck.py "
+            "out/export/repo")
+    repo = os.path.abspath(argv[0])
     for folder in ("patchcheck", "scripts"):
         if os.path.isfile(os.path.join(repo, "Tools", folder,
                                        "patchcheck.py")):
             sys.path.insert(0, os.path.join(repo, "Tools", folder))
             break
     else:
-        print("patchcheck: no Tools/*/patchcheck.py in {}".format(repo),
-              file=sys.stderr)
-        return 1
+        raise workbench.WorkbenchError(
+            "{}: no Tools/*/patchcheck.py: not the export repository "
+            "(run `make export`)".format(argv[0]))
     import patchcheck
 
     patchcheck.SRCDIR = repo
@@ -86,4 +93,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(workbench.run_main("patchcheck", main))

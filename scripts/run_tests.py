@@ -160,4 +160,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(workbench.run_main("test", main))
+    sys.exit(workbench.run_main("run-tests", main))

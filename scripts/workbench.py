@@ -3,10 +3,12 @@
 Standard library only; runs with any Python >= 3.7.
 """
 
+import argparse
 import errno
 import hashlib
 import os
 import signal
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -23,9 +25,8 @@ class WorkbenchError(Exception):
     traceback."""
 
 
-def die(prog, err):
-    print("{}: {}".format(prog, err), file=sys.stderr)
-    sys.exit(1)
+class UsageError(WorkbenchError):
+    """A bad command line (argparse's errors under run_main): exit 2."""
 
 
 class Terminated(BaseException):
@@ -51,19 +52,37 @@ def os_error(exc):
     return what
 
 
+# Under run_main, argparse's errors are one line: its own error() prints the
+# usage first, several lines for most scripts.
+def _usage_error(parser, message):
+    raise UsageError("{} (see {} --help)".format(message, parser.prog))
+
+
 def run_main(prog, main, argv=None):
     """Run a script's main(argv) as the contract wants failures reported:
-    a WorkbenchError or an OSError (unwritable folder, full disk, a file that
-    is a folder...) in a line or two, never a traceback, exit 1; Ctrl-C,
+    a WorkbenchError, an OSError (unwritable folder, full disk, a file that
+    is a folder...) or a failed command in a line or two, never a traceback,
+    exit 1; a bad command line (argparse) in one line, exit 2; Ctrl-C,
     SIGTERM or SIGHUP in one line, exit 128 + the signal, after the
-    `finally` blocks removed what was half made."""
+    `finally` blocks removed what was half made.  Every script of scripts/
+    that the host's python3 runs enters through this, and so does
+    run_patchcheck.py (tests/test_errors.py runs them all)."""
     for signum in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is signal.SIG_DFL:
             signal.signal(signum, _terminated)
+    error = argparse.ArgumentParser.error
+    argparse.ArgumentParser.error = _usage_error
     try:
         return main(argv)
+    except UsageError as exc:
+        print("{}: {}".format(prog, exc), file=sys.stderr)
+        return 2
     except WorkbenchError as exc:
         print("{}: {}".format(prog, exc), file=sys.stderr)
+    except subprocess.CalledProcessError as exc:
+        cmd = exc.cmd if isinstance(exc.cmd, str) else " ".join(exc.cmd)
+        print("{}: `{}` failed (exit status {})".format(
+            prog, cmd, exc.returncode), file=sys.stderr)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             hint = " (free some space and run it again)"
@@ -80,6 +99,8 @@ def run_main(prog, main, argv=None):
         print("{}: killed by signal {}; its temporary files were removed"
               .format(prog, exc.signum), file=sys.stderr)
         return 128 + exc.signum
+    finally:
+        argparse.ArgumentParser.error = error
     return 1
 
 
