@@ -133,7 +133,6 @@ def main(argv=None):
     parser.add_argument("--out", required=True, help="the report folder")
     parser.add_argument("--patches", default=workbench.PATCHES,
                         help="the series folder")
-    parser.add_argument("--jobs", default=str(os.cpu_count() or 2))
     parser.add_argument("--python", default=sys.executable,
                         help="the Python that runs the workbench scripts")
     parser.add_argument("--modules", default="",
@@ -143,18 +142,14 @@ def main(argv=None):
     parser.add_argument("--fail-first", action="store_true",
                         help="show each patch's tests failing without it")
     parser.add_argument("--tests", default="", help="the test modules")
-    parser.add_argument("extra", nargs=argparse.REMAINDER,
-                        help="regrtest options, after --")
+    regrtest.add_run_arguments(parser)
     args = parser.parse_args(argv)
-    extra = [t for t in args.extra if t != "--"]
+    jobs, extra = regrtest.run_arguments(args)
     tests = args.tests.split()
     # The input, before anything is made.
     if not os.path.isfile(args.tarball):
         raise workbench.WorkbenchError(
             "{}: no such file (run `make fetch`)".format(args.tarball))
-    if not args.jobs.isdigit() or int(args.jobs) < 1:
-        raise workbench.WorkbenchError(
-            "--jobs {}: a positive integer, e.g. 4".format(args.jobs))
     parts = workbench.series_parts(workbench.read_series(args.patches))
     if not parts["proposed"]:
         raise workbench.WorkbenchError(
@@ -174,7 +169,7 @@ def main(argv=None):
         if i and args.fail_first:
             why = fails_first(args.tree,
                               os.path.join(args.patches, label),
-                              report + "-without-fix", args.jobs, extra,
+                              report + "-without-fix", jobs, extra,
                               hangs)
             if why:
                 ok, what = False, why
@@ -185,7 +180,7 @@ def main(argv=None):
             what = "does not apply"
         if ok:
             ok = step(["sh", os.path.join(HERE, "build.sh"), args.tree,
-                       args.link, args.jobs, "--modules", args.modules,
+                       args.link, jobs, "--modules", args.modules,
                        "--patches", args.patches, "--"]
                       + args.configure.split())
             what = "breaks the build"
@@ -199,7 +194,7 @@ def main(argv=None):
                 step_tests = [t for t in tests if t not in missing]
         if ok:
             ok = regrtest.run(regrtest.command(
-                os.path.join(args.tree, "python"), report, args.jobs, extra,
+                os.path.join(args.tree, "python"), report, jobs, extra,
                 step_tests, strict=True, hangs=hangs)) == 0
             for problem in regrtest.strict_problems(report, step_tests):
                 print("{}: {}".format(PROG, problem))

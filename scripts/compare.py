@@ -249,11 +249,9 @@ def main(argv=None):
     parser.add_argument("--reports-only", action="store_true",
                         help="compare OUT/{baseline,patched}.{xml,json} "
                         "as they are")
-    parser.add_argument("--jobs", default=str(os.cpu_count() or 2))
-    parser.add_argument("regrtest", nargs=argparse.REMAINDER,
-                        help="regrtest options and test names, after --")
+    regrtest.add_run_arguments(parser)     # regrtest's options and tests
     args = parser.parse_args(argv)
-    regrtest_args = [a for a in args.regrtest if a != "--"]
+    jobs, regrtest_args = regrtest.run_arguments(args)
     if not args.reports_only:
         if not (args.baseline and args.patched):
             parser.error(
@@ -266,7 +264,7 @@ def main(argv=None):
         hangs = regrtest.known_hangs.options()
         for side, python in (("baseline", args.baseline),
                              ("patched", args.patched)):
-            run_side(python, args.out, side, args.jobs, regrtest_args, hangs)
+            run_side(python, args.out, side, jobs, regrtest_args, hangs)
     comparison = Comparison(
         load(args.out, "baseline"), load(args.out, "patched"))
     text = environment_lines(args.out) + comparison.report()

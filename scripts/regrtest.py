@@ -2,7 +2,7 @@
 """Every regrtest run of the workbench: one command line, one set of reports.
 
   regrtest.py --python TREE/python --report out/NAME [--jobs N] [--strict]
-              [--no-junit] [--rerun] [--tests "TEST ..."] [-- OPTIONS]
+              [--no-junit] [--tests "TEST ..."] [-- OPTIONS]
 
 Runs TREE/python scripts/regrtest_json.py, which leaves out/NAME.json (the
 per-module outcome) and, unless --no-junit, out/NAME.xml (regrtest's junit
@@ -102,6 +102,25 @@ def strict_problems(report, tests):
             for test, reasons in found]
 
 
+def add_run_arguments(parser):
+    """The arguments every script that runs regrtest takes: --jobs (a
+    positive integer, default the CPU count), and regrtest's own options
+    after `--`.  Read them back with run_arguments()."""
+    parser.add_argument("--jobs", default=str(os.cpu_count() or 2),
+                        help="parallel regrtest workers (default: the CPU "
+                        "count)")
+    parser.add_argument("extra", nargs=argparse.REMAINDER,
+                        help="regrtest options, after --")
+
+
+def run_arguments(args):
+    """(jobs, regrtest options) of add_run_arguments(), checked."""
+    if not args.jobs.isdigit() or int(args.jobs) < 1:
+        raise workbench.WorkbenchError(
+            "--jobs {}: a positive integer, e.g. 4".format(args.jobs))
+    return args.jobs, [a for a in args.extra if a != "--"]
+
+
 def run(cmd):
     print("+ " + " ".join(cmd), flush=True)
     try:
@@ -118,26 +137,22 @@ def main(argv=None):
                         help="the interpreter under test (TREE/python)")
     parser.add_argument("--report", required=True,
                         help="report path without extension (out/NAME)")
-    parser.add_argument("--jobs", default=str(os.cpu_count() or 2))
     parser.add_argument("--tests", default="",
                         help="the test modules, separated by spaces")
     parser.add_argument("--strict", action="store_true",
                         help="fail on a module that did not pass cleanly")
     parser.add_argument("--no-junit", action="store_true",
                         help="no junit XML (a -R run counts it as leaks)")
-    parser.add_argument("--rerun", action="store_true",
-                        help="-w: re-run failed modules")
-    parser.add_argument("extra", nargs=argparse.REMAINDER,
-                        help="regrtest options, after --")
+    add_run_arguments(parser)
     args = parser.parse_args(argv)
-    extra = [a for a in args.extra if a != "--"]
+    jobs, extra = run_arguments(args)
     tests = args.tests.split()
     if not os.path.exists(args.python):
         raise workbench.WorkbenchError(
             "{} not found: build it first".format(args.python))
     os.makedirs(os.path.dirname(os.path.abspath(args.report)), exist_ok=True)
-    status = run(command(args.python, args.report, args.jobs, extra, tests,
-                         junit_xml=not args.no_junit, rerun=args.rerun,
+    status = run(command(args.python, args.report, jobs, extra, tests,
+                         junit_xml=not args.no_junit,
                          strict=args.strict))
     if args.strict:
         problems = strict_problems(args.report, tests)
