@@ -169,7 +169,7 @@ check_tests = $(if $(filter patched,$(1)),$(CHECK_TESTS),$(filter-out \
 .PHONY: all deps fetch apply unapply build baseline pristine baseline-apply \
 	pristine-apply regrtest check test test-workbench compare export \
 	patchcheck check-series refleaks abi-check bench bench-tracing \
-	bench-channels bench-build fix-headers lint clean distclean \
+	bench-channels bench-build examples fix-headers lint clean distclean \
 	$(addprefix apply-,$(KINDS)) $(addprefix build-,$(KINDS)) \
 	$(addprefix check-,$(PARTS)) $(addprefix regrtest-,$(PARTS))
 
@@ -237,12 +237,14 @@ lint:
 	@sh scripts/lint.sh
 
 # The steps run_tests.py takes for each line it tests: the make variables of
-# the line, then the full path of the `make check` report it reads.
+# the line, then the full path of the `make check` report it reads; then
+# the 3.9 line's examples.
 test: deps
 	@COMPARE=$(COMPARE) $(PYTHON) scripts/run_tests.py \
 		--compare-out $(call report,compare,$(firstword $(TEST_LINES))) \
 		$(foreach l,$(TEST_LINES),--check "LINE=$(l)" "$(call \
-		report,check-patched,$(l))" "$(CHECK_TESTS_$(l))")
+		report,check-patched,$(l))" "$(CHECK_TESTS_$(l))") \
+		$(foreach l,$(filter 3.9,$(TEST_LINES)),--target "LINE=$(l)" examples)
 
 # -- review tooling -------------------------------------------------------------
 
@@ -258,7 +260,7 @@ export: fetch
 		--out $(EXPORT_OUT)
 
 patchcheck: export build-patched
-	@$(call tree_py,patched) scripts/run_patchcheck.py $(EXPORT_OUT)/repo
+	@$(call tree_py,patched) scripts/cpython/run_patchcheck.py $(EXPORT_OUT)/repo
 
 check-series: fetch
 	@$(PYTHON) scripts/check_series.py --tarball $(TARBALL) --jobs $(JOBS) \
@@ -315,8 +317,15 @@ bench-channels: build-patched build-pristine
 
 bench-build: fetch
 	@PYTHON=$(PYTHON) sh scripts/bench_build.sh $(TARBALL) $(JOBS)
+
+# What the README shows a user and what a debugger relies on, checked on the
+# patched build: PEP 554's usage, and a debugger's attach (all line events,
+# the count back to 0).
+examples: build-patched
+	@$(call tree_py,patched) scripts/cpython/pep554_example.py
+	@$(PYTHON) scripts/debugger_attach.py --check $(call tree_py,patched)
 else
-bench-tracing bench-channels bench-build:
+bench-tracing bench-channels bench-build examples:
 	@echo "$@: measures the 3.9 line (its changes, its build); run it with LINE=3.9" >&2; exit 2
 endif
 

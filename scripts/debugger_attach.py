@@ -17,6 +17,11 @@ the count after the thread has ended, over several rounds in one process.
 
 Usage:
     python3 scripts/debugger_attach.py PYTHON [PYTHON ...] [--rounds N]
+                                       [--check]
+
+--check (`make examples`): fail unless every round of every variant got all
+4 line events, left the count at 0 (where it can be read) and exited 0:
+what the series promises a debugger.
 
 Each variant runs in a fresh process of the interpreter measured, with a
 timeout; a crash or an abort shows as the exit status.
@@ -109,7 +114,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('pythons', nargs='+', metavar='PYTHON')
     parser.add_argument('--rounds', type=int, default=4)
+    parser.add_argument('--check', action='store_true',
+                        help='fail unless every round saw 4 line events '
+                        'and left the count at 0')
     args = parser.parse_args(argv)
+    wrong = []
     print('line events of a 4-line function in the attached thread, and '
           'the count after it ended\n(- : the interpreter has no accessor '
           'for the count); {} rounds in one process'.format(args.rounds))
@@ -126,6 +135,7 @@ def main(argv=None):
                     python, exc.strerror))
             except subprocess.TimeoutExpired:
                 print('  step {:<7} hung (killed after 60 s)'.format(variant))
+                wrong.append('{} step {}: hung'.format(python, variant))
                 continue
             out = proc.stdout.decode('utf-8', 'replace').split('\n')
             rows = [line.split() for line in out if line[:1].isdigit()]
@@ -139,6 +149,17 @@ def main(argv=None):
                          out[-2] if len(out) > 1 else ''))
             print('  step {:<7} line events {:<10} count {}{}'.format(
                 variant, lines or '-', counts or '-', status))
+            good = (proc.returncode == 0 and len(rows) == args.rounds
+                    and all(row[0] == '4' and row[1:] in (['0'], ['-'])
+                            for row in rows))
+            if not good:
+                wrong.append('{} step {}: line events {}, count {}{}'.format(
+                    python, variant, lines or '-', counts or '-', status))
+    if args.check and wrong:
+        raise workbench.WorkbenchError(
+            'a debugger would miss events or leave a count: ' + wrong[0]
+            + ('' if len(wrong) == 1 else ' (and {} more)'.format(
+                len(wrong) - 1)))
 
 
 if __name__ == '__main__':

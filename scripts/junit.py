@@ -1,5 +1,5 @@
 """Read regrtest results: its --junit-xml report and the module JSON of
-scripts/regrtest_json.py.
+scripts/cpython/regrtest_json.py.
 
 A test case that appears more than once (regrtest's -w re-runs a failed
 module and appends the new results) counts with its last outcome, so a test
@@ -51,7 +51,8 @@ def read_cases(path):
 def _read_suite(suite, cases):
     """Add the test cases of one testsuite element (one module's run)."""
     elems = list(suite.iter("testcase"))
-    # scripts/regrtest_json.py names the regrtest module that ran the suite;
+    # scripts/cpython/regrtest_json.py names the regrtest module that ran
+    # the suite;
     # without it (an older report), the module most of its cases name.  A
     # test whose `id` was overwritten (test__xxsubinterpreters' RunStringTests
     # sets self.id) has a junit name that names no module: it belongs to the
@@ -92,7 +93,8 @@ def _read_suite(suite, cases):
 
 
 def read_modules(path):
-    """Return the module outcome JSON of scripts/regrtest_json.py, or None."""
+    """Return the module outcome JSON of scripts/cpython/regrtest_json.py,
+    or None."""
     if not path or not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as f:

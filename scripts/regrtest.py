@@ -4,7 +4,8 @@
   regrtest.py --python TREE/python --report out/NAME [--jobs N] [--strict]
               [--no-junit] [--tests "TEST ..."] [-- OPTIONS]
 
-Runs TREE/python scripts/regrtest_json.py, which leaves out/NAME.json (the
+Runs TREE/python scripts/cpython/regrtest_json.py, which leaves
+out/NAME.json (the
 per-module outcome) and, unless --no-junit, out/NAME.xml (regrtest's junit
 report), with the options every run here shares (`options()`): -jN,
 --timeout=1200, the resources of RESOURCES, and the tests that a probe shows
@@ -50,7 +51,8 @@ def command(python, report, jobs, extra=(), tests=(), junit_xml=True,
             rerun=False, strict=False, hangs=None):
     """The argv of one regrtest run under `python`, reporting to REPORT.json
     and (junit_xml) REPORT.xml."""
-    cmd = [python, os.path.join(HERE, "regrtest_json.py"), report + ".json"]
+    cmd = [python, os.path.join(HERE, "cpython", "regrtest_json.py"),
+           report + ".json"]
     cmd += options(jobs, hangs)
     if rerun:
         cmd.append("-w")

@@ -12,6 +12,7 @@
 
   run_tests.py --compare-out DIR
                --check MAKEVARS REPORT "TEST ..." [--check ...]
+               [--target MAKEVARS TARGET ...]
 
 The Makefile passes the paths of the reports to read (out/check-patched-debug
 for DEBUG=1, ...), and for each line the make variables that select it
@@ -118,6 +119,10 @@ def main(argv=None):
                         help="a line to build and check: its make "
                         "variables, the report of its `make check`, its "
                         "modules")
+    parser.add_argument("--target", nargs=2, action="append", default=[],
+                        metavar=("MAKEVARS", "TARGET"),
+                        help="one more make target to run after the "
+                        "checks, one check (e.g. examples)")
     parser.add_argument("--compare-out", default=None,
                         help="the report folder of `make compare`")
     args = parser.parse_args(argv)
@@ -151,6 +156,13 @@ def main(argv=None):
                   "patched)".format(label), flush=True)
             add("compare " + label, *compare_counts(
                 make("compare", *makevars), args.compare_out))
+
+    for makevars, target in args.target:
+        makevars = makevars.split()
+        label = " ".join([target] + makevars)
+        print("== " + label, flush=True)
+        ok = make(target, *makevars) == 0
+        add(label, int(ok), int(not ok))
 
     print()
     for line in lines:

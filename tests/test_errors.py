@@ -64,10 +64,10 @@ CASES = {
     "known_hangs.py": [[M]],
     "lint.sh": [[M]],
     "patch_headers.py": [["--check", M], ["--fix", M]],
-    "pep554_example.py": [[M]],
+    "cpython/pep554_example.py": [[M]],
     "regrtest.py": [["--python", M, "--report", W + "/out/x"]],
-    "regrtest_json.py": [[], [U + ".json"]],
-    "run_patchcheck.py": [[M], []],
+    "cpython/regrtest_json.py": [[], [U + ".json"]],
+    "cpython/run_patchcheck.py": [[M], []],
     "run_tests.py": [[M]],
 }
 
@@ -91,8 +91,14 @@ def is_module(name):
 
 
 def scripts():
-    return sorted(name for name in os.listdir(SCRIPTS)
-                  if name.endswith((".py", ".sh")) and not is_module(name))
+    """The scripts of scripts/, and of scripts/cpython/ (those the CPython
+    under test runs) as cpython/NAME."""
+    found = [name for name in os.listdir(SCRIPTS)
+             if name.endswith((".py", ".sh")) and not is_module(name)]
+    found += ["cpython/" + name
+              for name in os.listdir(os.path.join(SCRIPTS, "cpython"))
+              if name.endswith(".py")]
+    return sorted(found)
 
 
 def snapshot():

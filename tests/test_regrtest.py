@@ -1,4 +1,5 @@
-"""scripts/regrtest.py and scripts/regrtest_json.py with a fixture regrtest
+"""scripts/regrtest.py and scripts/cpython/regrtest_json.py with a fixture
+regrtest
 (a fake test.libregrtest package; no CPython build)."""
 
 import json
@@ -141,7 +142,8 @@ class FakeRegrtestTest(TempDirTest):
         env = dict(os.environ, PYTHONPATH=self.lib, FIXTURE_ACTION=action,
                    FIXTURE_SIGINT=self.sigint)
         return subprocess.run(
-            [sys.executable, os.path.join(SCRIPTS, "regrtest_json.py"),
+            [sys.executable,
+             os.path.join(SCRIPTS, "cpython", "regrtest_json.py"),
              self.report + ".json"] + list(args),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             universal_newlines=True, env=env, stdin=subprocess.DEVNULL,
@@ -210,7 +212,7 @@ class CommandTest(unittest.TestCase):
     def test_shared_options(self):
         cmd = regrtest.command("py", "out/check", "3", ["-v"], ["test_a"],
                                hangs=["--ignore", "X"])
-        self.assertEqual(cmd[:3], ["py", os.path.join(SCRIPTS,
+        self.assertEqual(cmd[:3], ["py", os.path.join(SCRIPTS, "cpython",
                                                       "regrtest_json.py"),
                                    "out/check.json"])
         self.assertIn("-j3", cmd)

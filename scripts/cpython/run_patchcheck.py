@@ -2,7 +2,7 @@
 
 Runs under a built CPython of the base (patchcheck needs its version):
 
-    build/patched/python scripts/run_patchcheck.py out/export/repo
+    build/patched/python scripts/cpython/run_patchcheck.py out/export/repo
 
 patchcheck.py (what CPython's `make patchcheck` runs: Tools/scripts/ in 3.9,
 Tools/patchcheck/ from 3.12 on) takes its source folder
@@ -23,7 +23,7 @@ import sys
 
 # Runs under the built CPython, which imports workbench.py (standard
 # library only) as the host's python3 does.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import workbench  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0].startswith("-"):
         raise workbench.UsageError(
-            "usage: build/patched/python scripts/run_patchcheck.py "
+            "usage: build/patched/python scripts/cpython/run_patchcheck.py "
             "out/export/repo")
     repo = os.path.abspath(argv[0])
     for folder in ("patchcheck", "scripts"):

@@ -3,7 +3,7 @@
 Runs under the interpreter being tested, with its own test package (3.9's
 Regrtest class, or 3.12+'s TestResults, whose names it maps to 3.9's):
 
-    src/patched/python scripts/regrtest_json.py OUT.json [regrtest args]
+    src/patched/python scripts/cpython/regrtest_json.py OUT.json [ARGS]
 
 regrtest's --junit-xml has the test cases but says nothing of a module that
 crashed, timed out or failed outside a test case; this records regrtest's own
@@ -70,7 +70,8 @@ def main():
     # whatever this process has, reset to SIG_DFL when it is a handler.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
-        print("regrtest_json: usage: TREE/python scripts/regrtest_json.py "
+        print("regrtest_json: usage: TREE/python "
+              "scripts/cpython/regrtest_json.py "
               "OUT.json [regrtest args]", file=sys.stderr)
         return 2
     out = os.path.abspath(sys.argv[1])
