@@ -130,8 +130,9 @@ class FakeRegrtestTest(TempDirTest):
         super().setUp()
         self.lib = self.path("lib")
         write(os.path.join(self.lib, "test", "__init__.py"), "")
+        # As 3.9's: the package's `main` is the function, not the module.
         write(os.path.join(self.lib, "test", "libregrtest", "__init__.py"),
-              "")
+              "from test.libregrtest.main import main\n")
         write(os.path.join(self.lib, "test", "libregrtest", "main.py"),
               FAKE_MAIN)
         self.report = self.path("out", "check")

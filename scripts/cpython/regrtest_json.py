@@ -17,13 +17,16 @@ ignored; test_pdb and test_threading interrupt themselves with it).  The
 exit status is regrtest's.
 """
 
+import importlib
 import json
 import os
 import signal
 import sys
 
 try:
-    from test.libregrtest import main as regrtest_main
+    # By name: 3.9's test/libregrtest/__init__.py binds `main` to the
+    # function, which `from test.libregrtest import main` would get.
+    regrtest_main = importlib.import_module("test.libregrtest.main")
 except ImportError as exc:
     # Not workbench.run_main: regrtest owns its signals and exit status.
     sys.exit("regrtest_json: {}: run it with a built CPython "
