@@ -145,6 +145,14 @@ class SeriesTest313(SeriesTest):
                     text = f.read()
                 self.assertNotRegex(text, r"\+\+\+ b/Misc/NEWS\.d/next/"
                                           r"[^\n]*\.bpo-")
+                # No GitHub issue yet: the number is a placeholder (999900
+                # and up, no Bug: header), and the header says so.
+                number = int(re.match(r"gh-(\d+)", fields["Description"])
+                             .group(1))
+                if number >= 999900:
+                    self.assertNotIn("Bug", fields)
+                    self.assertIn("placeholder", fields["Description"])
+                    self.assertIn("gh-issue-{}.".format(number), text)
 
 
 class BaseConfTest(unittest.TestCase):
