@@ -213,6 +213,8 @@ def main(argv=None):
     if not os.path.isfile(args.tarball):
         raise workbench.WorkbenchError(
             "{}: no such file (run `make fetch`)".format(args.tarball))
+    # git runs in the export repository: the patches by their full path.
+    args.patches = os.path.abspath(args.patches)
     names = workbench.read_series(args.patches)
     os.makedirs(args.out, exist_ok=True)
     repo = os.path.join(args.out, "repo")

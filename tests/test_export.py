@@ -4,10 +4,11 @@ fixture."""
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 import unittest
 
-from tests.support import TempDirTest, make_tarball, read, run_script, write
+from tests.support import SCRIPTS, TempDirTest, make_tarball, read, run_script, write
 
 FILES = {"a.c": "int a;\n", "b.py": "b = 1\n", "README": "fixture\n"}
 
@@ -106,6 +107,28 @@ class ExportTest(TempDirTest):
         self.assertEqual(len(mails), 2)
         self.assertIn("Subject: [PATCH 1/2] bpo-12345: Add c to a.c",
                       read(os.path.join(self.out, mails[0])))
+
+    def test_line_without_baseline_and_relative_patches(self):
+        """The 3.13 line: no baseline part (the mails apply to the pristine
+        tarball, tagged baseline), --patches relative to the caller."""
+        write(os.path.join(self.patches, "series"),
+              "proposed/01.patch\nproposed/02.patch\n")
+        with open(os.path.join(self.patches, "proposed", "01.patch")) as f:
+            text = f.read()
+        # Without the baseline part, 01 applies to the tarball's b.py.
+        write(os.path.join(self.patches, "proposed", "01.patch"), text)
+        proc = subprocess.run(
+            [sys.executable, os.path.join(SCRIPTS, "export.py"),
+             "--tarball", self.tarball, "--out", "out", "--patches",
+             "patches"], cwd=self.tmp, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, universal_newlines=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout)
+        repo = os.path.join(self.out, "repo")
+        self.assertEqual(git(repo, "log", "-1", "--format=%s",
+                             "baseline").strip(),
+                         "Base: the release tarball fix-1.0.tar.xz")
+        self.assertEqual(git(repo, "rev-list", "--count",
+                             "baseline..HEAD").strip(), "2")
 
     def test_patch_that_git_reads_otherwise_is_reported(self):
         # A hunk whose count is too long: patch (quilt) tolerates it as
