@@ -8,7 +8,8 @@ import sys
 import textwrap
 import unittest
 
-from tests.support import SCRIPTS, TempDirTest, make_tarball, read, run_script, write
+from tests.support import (SCRIPTS, TempDirTest, make_tarball, read,
+                           run_script, write)
 
 FILES = {"a.c": "int a;\n", "b.py": "b = 1\n", "README": "fixture\n"}
 
