@@ -62,6 +62,10 @@ FAKE_MAIN = textwrap.dedent("""\
             root.extend(self.testsuite_xml)
             ET.ElementTree(root).write(argv[argv.index("--junit-xml") + 1])
             sys.exit(0)
+
+
+    def main():
+        Regrtest().main()
     """)
 
 
