@@ -70,7 +70,8 @@ def commit_message(fields, name):
     subject, body = lines[0].strip(), "\n".join(lines[1:]).strip("\n")
     bug = fields.get("Bug", "")
     m = re.search(r"bugs\.python\.org/issue(\d+)", bug)
-    if m and not subject.startswith("bpo-"):
+    # CPython's subjects name one issue: a gh- subject keeps its own.
+    if m and not subject.startswith(("bpo-", "gh-")):
         subject = "bpo-{}: {}".format(m.group(1), subject)
     message = subject + "\n"
     if body:

@@ -131,6 +131,17 @@ class ExportTest(TempDirTest):
         self.assertEqual(git(repo, "rev-list", "--count",
                              "baseline..HEAD").strip(), "2")
 
+    def test_gh_subject_keeps_its_issue(self):
+        import export
+        fields = {"Description": "gh-101437: Fix it\n body",
+                  "Bug": "https://github.com/python/cpython/issues/101437\n"
+                         "https://bugs.python.org/issue39958"}
+        self.assertTrue(export.commit_message(fields, "p").startswith(
+            "gh-101437: Fix it\n"))
+        fields["Description"] = "Fix it\n body"
+        self.assertTrue(export.commit_message(fields, "p").startswith(
+            "bpo-39958: Fix it\n"))
+
     def test_patch_that_git_reads_otherwise_is_reported(self):
         # A hunk whose count is too long: patch (quilt) tolerates it as
         # trailing garbage, git apply refuses it; either way, it is named.
