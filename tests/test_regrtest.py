@@ -16,12 +16,29 @@ from tests.support import ROOT, SCRIPTS, TempDirTest, read, write
 import junit
 import regrtest
 
+# What both fixture regrtests do first (test/libregrtest/fixture.py):
+# record the SIGINT disposition they started with, and crash when asked to.
+FAKE_START = textwrap.dedent("""\
+    import os, signal, sys
+
+
+    def start():
+        with open(os.environ["FIXTURE_SIGINT"], "w") as f:
+            handler = signal.getsignal(signal.SIGINT)
+            f.write(getattr(handler, "__name__", str(handler)))
+        action = os.environ.get("FIXTURE_ACTION", "")
+        if action == "crash":
+            sys.exit(2)
+        return action, sys.argv[1:]
+    """)
+
 # A stand-in for CPython 3.9's test.libregrtest.main.Regrtest: main() does
 # what FIXTURE_ACTION in the environment says, and records the SIGINT
 # disposition it started with.
 FAKE_MAIN = textwrap.dedent("""\
-    import json, os, signal, sys
+    import sys
     import xml.etree.ElementTree as ET
+    from test.libregrtest.fixture import start
 
 
     class Result:
@@ -44,13 +61,7 @@ FAKE_MAIN = textwrap.dedent("""\
                 self.testsuite_xml.append(ET.fromstring(e))
 
         def main(self):
-            with open(os.environ["FIXTURE_SIGINT"], "w") as f:
-                handler = signal.getsignal(signal.SIGINT)
-                f.write(getattr(handler, "__name__", str(handler)))
-            action = os.environ.get("FIXTURE_ACTION", "")
-            argv = sys.argv[1:]
-            if action == "crash":
-                sys.exit(2)
+            action, argv = start()
             if action.startswith("status:"):
                 getattr(self, action.split(":")[1]).append(argv[-1])
                 sys.exit(0)
@@ -90,8 +101,9 @@ FAKE_RESULTS_313 = textwrap.dedent("""\
     """)
 
 FAKE_MAIN_313 = textwrap.dedent("""\
-    import os, signal, sys
+    import sys
     import xml.etree.ElementTree as ET
+    from .fixture import start
     from .results import TestResults
 
     NAMES = {"environment_changed": "env_changed",
@@ -105,13 +117,7 @@ FAKE_MAIN_313 = textwrap.dedent("""\
 
 
     def main(tests=None, _add_python_opts=False):
-        with open(os.environ["FIXTURE_SIGINT"], "w") as f:
-            handler = signal.getsignal(signal.SIGINT)
-            f.write(getattr(handler, "__name__", str(handler)))
-        action = os.environ.get("FIXTURE_ACTION", "")
-        argv = sys.argv[1:]
-        if action == "crash":
-            sys.exit(2)
+        action, argv = start()
         results = TestResults()
         if action.startswith("status:"):
             results.accumulate_result(Result(argv[-1], []), None)
@@ -139,6 +145,8 @@ class FakeRegrtestTest(TempDirTest):
               "from test.libregrtest.main import main\n")
         write(os.path.join(self.lib, "test", "libregrtest", "main.py"),
               FAKE_MAIN)
+        write(os.path.join(self.lib, "test", "libregrtest", "fixture.py"),
+              FAKE_START)
         self.report = self.path("out", "check")
         os.makedirs(self.path("out"))
         self.sigint = self.path("sigint")
